@@ -1,0 +1,61 @@
+"""Walk every URL pattern anonymously: each must refuse (redirect to login, 401, 403, 405) unless
+it is on the explicit public list below."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = {
+    "portal:home",
+    "healthz",
+    "accounts:login",
+    "set_language",
+    "api-1:openapi-json",
+    "api-1:openapi-view",
+    "admin:login",
+    "admin:logout",  # Django's admin logout answers POST only
+}
+
+
+def walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), (namespace + p.name) if p.name else None
+
+
+def concrete(route: str) -> str:
+    route = route.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\/", "/")
+    route = re.sub(r"<int:\w+>", "1", route)
+    route = re.sub(r"<(?:str|slug):\w+>", "x", route)
+    route = re.sub(r"<path:\w+>", "x/y", route)
+    route = re.sub(r"<\w+>", "1", route)
+    route = re.sub(r"\(\?P<\w+>[^)]*\)", "1", route)
+    route = re.sub(r"[()?*+\[\]]", "", route)
+    return "/" + route
+
+
+ALL = sorted({(concrete(route), name) for route, name in walk(get_resolver().url_patterns)})
+
+
+def test_the_walk_finds_the_platform_urls():
+    names = {name for _, name in ALL}
+    assert {"workspace:inbox", "accounts:users", "api-1:me"} <= names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "name"), ALL, ids=[u for u, _ in ALL])
+def test_url_refuses_anonymous_unless_public(client, url, name):
+    if name in PUBLIC:
+        return
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        refused = response.status_code in (401, 403, 404, 405) or (
+            response.status_code == 302 and "login" in response["Location"]
+        )
+        assert refused, (
+            f"{method.upper()} {url} ({name}) answered {response.status_code} without login"
+        )

@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "tongban.accounts"
+    label = "accounts"
+    verbose_name = _("用户与机构")
+
+    def ready(self) -> None:
+        from tongban.workspace.menu import MenuEntry, register
+
+        register(
+            MenuEntry(
+                _("工作"), _("我的待办"), "workspace:inbox", "inbox", "workspace.view_inbox", 0
+            )
+        )
+        register(
+            MenuEntry(
+                _("系统管理"),
+                _("机构管理"),
+                "accounts:organisations",
+                "diagram-3",
+                "accounts.view_staff",
+                900,
+            )
+        )
+        register(
+            MenuEntry(
+                _("系统管理"), _("人员管理"), "accounts:users", "people", "accounts.view_staff", 910
+            )
+        )
+        register(
+            MenuEntry(
+                _("系统管理"), _("审计日志"), "core:audit", "journal-check", "core.view_audit", 920
+            )
+        )

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from .models import Organisation, StaffRole, User
+from .permissions import organisations_in_scope, require, scope_q
+
+
+def staff_users_list(
+    actor, *, q: str = "", organisation_id: int | None = None, role: str = ""
+) -> QuerySet[User]:
+    require(actor, "accounts.view_staff")
+    qs = (
+        User.objects.filter(scope_q(actor), kind__in=[User.Kind.STAFF, User.Kind.INTEGRATION])
+        .select_related("organisation")
+        .prefetch_related(Prefetch("roles", queryset=StaffRole.objects.order_by("role")))
+        .order_by("organisation__path", "username")
+    )
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(real_name__icontains=q))
+    if organisation_id:
+        org = organisations_in_scope(actor).filter(pk=organisation_id).first()
+        qs = qs.filter(organisation__path__startswith=org.path) if org else qs.none()
+    if role:
+        qs = qs.filter(roles__role=role)
+    return qs
+
+
+def organisation_tree(actor) -> list[Organisation]:
+    """The actor's subtree in display order, each with `member_count`."""
+    require(actor, "accounts.view_staff")
+    from django.db.models import Count
+
+    return list(
+        organisations_in_scope(actor)
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("path")
+    )

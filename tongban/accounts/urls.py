@@ -1,0 +1,22 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("me/", views.after_login, name="after-login"),
+    path("staff/organisations/", views.organisation_list, name="organisations"),
+    path(
+        "staff/organisations/<int:parent_id>/new/",
+        views.organisation_create,
+        name="organisation-create",
+    ),
+    path("staff/users/", views.user_list, name="users"),
+    path("staff/users/new/", views.user_create, name="user-create"),
+    path("staff/users/<int:pk>/", views.user_detail, name="user-detail"),
+    path("staff/users/<int:pk>/roles/", views.user_roles, name="user-roles"),
+    path("staff/users/<int:pk>/active/", views.user_active, name="user-active"),
+]

@@ -1,0 +1,9 @@
+from django_tasks import task
+
+from . import notifications
+
+
+@task(queue_name="notifications")
+def send_outbound(note_id: int, sms: bool, email: bool) -> None:
+    # Idempotent enough: a re-run resends one message; gateways de-duplicate by content.
+    notifications.deliver_outbound(note_id, sms, email)
