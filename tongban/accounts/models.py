@@ -51,6 +51,13 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """A department's name is ambiguous alone (every agency has a 行政审批办公室)."""
+        if self.kind != self.Kind.AGENCY and self.parent_id:
+            return f"{self.parent.name} · {self.name}"
+        return self.name
+
     def is_within(self, other: Organisation) -> bool:
         """True when self is `other` or below it."""
         return self.path.startswith(other.path)

@@ -106,7 +106,7 @@ def get_user_for(actor, pk: int, *, for_write: bool = False) -> User:
     perm = "accounts.manage_users" if for_write else "accounts.view_staff"
     require(actor, perm)
     user = (
-        User.objects.select_related("organisation")
+        User.objects.select_related("organisation__parent")
         .filter(scope_q(actor), pk=pk, kind__in=[User.Kind.STAFF, User.Kind.INTEGRATION])
         .first()
     )

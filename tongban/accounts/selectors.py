@@ -12,7 +12,7 @@ def staff_users_list(
     require(actor, "accounts.view_staff")
     qs = (
         User.objects.filter(scope_q(actor), kind__in=[User.Kind.STAFF, User.Kind.INTEGRATION])
-        .select_related("organisation")
+        .select_related("organisation__parent")
         .prefetch_related(Prefetch("roles", queryset=StaffRole.objects.order_by("role")))
         .order_by("organisation__path", "username")
     )
