@@ -132,3 +132,13 @@ def test_city_admin_cannot_grant_admin_outside_or_create_user_in_other_city(
     assert response.status_code == 200  # form redisplayed with an error
     assert "organisation" in response.context["form"].errors
     assert not User.objects.filter(username="intruder").exists()
+
+
+def test_city_admin_creates_a_user_in_own_city(client, admin_a, dept_a):
+    client.force_login(admin_a)
+    response = client.post(
+        "/accounts/staff/users/new/",
+        {"username": "newbie", "real_name": "新人", "organisation": dept_a.pk, "roles": ["clerk"]},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="newbie").organisation == dept_a

@@ -126,3 +126,32 @@ def test_other_citys_admin_cannot_issue_a_token(admin_b, city_a):
     with pytest.raises(ValidationError):
         services.api_token_issue(actor=admin_b, user=integ, name="越权")
     assert not ApiToken.objects.exists()
+
+
+def test_token_page_issues_shows_once_and_revokes(client, admin_a, city_a):
+    client.force_login(admin_a)
+    client.post(
+        "/accounts/staff/tokens/",
+        {"username": "hotline_a", "name": "12345 热线", "organisation": city_a.pk},
+    )
+    account = User.objects.get(username="hotline_a", kind=User.Kind.INTEGRATION)
+    response = client.post(
+        f"/accounts/staff/tokens/{account.pk}/issue/", {"name": "工单同步"}, follow=True
+    )
+    page = response.content.decode()
+    raw = page.split("新令牌（只显示这一次，请立即妥善保存）：")[1].split("<")[0].strip()
+    assert raw.startswith("tb_")
+    assert client.get("/accounts/staff/tokens/").content.decode().count(raw) == 0
+    token = ApiToken.objects.get(user=account)
+    client.post(f"/accounts/staff/tokens/{token.pk}/revoke/")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_token_of_another_city_cannot_be_revoked(client, admin_b, admin_a, city_a):
+    integ = User.objects.create(username="sys_a", kind=User.Kind.INTEGRATION, organisation=city_a)
+    token, _raw = services.api_token_issue(actor=admin_a, user=integ, name="x")
+    client.force_login(admin_b)
+    assert client.post(f"/accounts/staff/tokens/{token.pk}/revoke/").status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None

@@ -32,6 +32,16 @@ class AccountsConfig(AppConfig):
         )
         register(
             MenuEntry(
+                _("系统管理"),
+                _("接口令牌"),
+                "accounts:tokens",
+                "key",
+                "accounts.manage_tokens",
+                915,
+            )
+        )
+        register(
+            MenuEntry(
                 _("系统管理"), _("审计日志"), "core:audit", "journal-check", "core.view_audit", 920
             )
         )

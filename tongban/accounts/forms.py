@@ -49,6 +49,26 @@ class StaffUserCreateForm(BootstrapMixin, forms.Form):
             self.fields["organisation"].queryset = organisations
 
 
+class IntegrationUserForm(BootstrapMixin, forms.Form):
+    username = forms.RegexField(
+        label=_("账号名"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("账号名只能包含字母、数字和 @ . + - _ 。")},
+    )
+    name = forms.CharField(label=_("对接系统名称"), max_length=50)
+    organisation = forms.ModelChoiceField(label=_("所属机构"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations
+
+
+class TokenIssueForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("令牌用途"), max_length=100)
+
+
 class UserRolesForm(BootstrapMixin, forms.Form):
     roles = forms.MultipleChoiceField(
         label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False

@@ -230,6 +230,26 @@ def applicant_user_create(
 
 
 @transaction.atomic
+def integration_user_create(*, actor, username: str, name: str, organisation: Organisation) -> User:
+    """An account for another system (e.g. the 12345 hotline) that authenticates by token only."""
+    require(actor, "accounts.manage_tokens")
+    if not in_scope(actor, organisation):
+        raise ValidationError({"organisation": "所选机构不在您的管辖范围内。"})
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": f"用户名“{username}”已存在。"})
+    user = User(
+        username=username, real_name=name, kind=User.Kind.INTEGRATION, organisation=organisation
+    )
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record(
+        "user.create", actor=actor, obj=user, changes={"kind": [None, User.Kind.INTEGRATION]}
+    )
+    return user
+
+
+@transaction.atomic
 def api_token_issue(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
     """Issue a token to an integration user. The raw token is returned once and never stored."""
     require(actor, "accounts.manage_tokens", user)

@@ -19,4 +19,7 @@ urlpatterns = [
     path("staff/users/<int:pk>/", views.user_detail, name="user-detail"),
     path("staff/users/<int:pk>/roles/", views.user_roles, name="user-roles"),
     path("staff/users/<int:pk>/active/", views.user_active, name="user-active"),
+    path("staff/tokens/", views.token_list, name="tokens"),
+    path("staff/tokens/<int:pk>/issue/", views.token_issue, name="token-issue"),
+    path("staff/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
 ]

@@ -5,15 +5,29 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import LoginForm, OrganisationCreateForm, StaffUserCreateForm, UserRolesForm
-from .models import Role
-from .permissions import get_organisation_for, get_user_for, organisations_in_scope, requires
+from .forms import (
+    IntegrationUserForm,
+    LoginForm,
+    OrganisationCreateForm,
+    StaffUserCreateForm,
+    TokenIssueForm,
+    UserRolesForm,
+)
+from .models import ApiToken, Role, User
+from .permissions import (
+    get_organisation_for,
+    get_user_for,
+    organisations_in_scope,
+    requires,
+    scope_q,
+)
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -146,3 +160,64 @@ def user_active(request, pk: int):
     else:
         messages.success(request, _("账号已启用。") if active else _("账号已停用。"))
     return redirect("accounts:user-detail", pk=target.pk)
+
+
+@requires("accounts.manage_tokens")
+def token_list(request):
+    orgs = organisations_in_scope(request.user).order_by("path")
+    accounts = (
+        User.objects.filter(scope_q(request.user), kind=User.Kind.INTEGRATION)
+        .select_related("organisation__parent")
+        .prefetch_related("api_tokens")
+        .order_by("username")
+    )
+    form = IntegrationUserForm(request.POST or None, organisations=orgs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.integration_user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("已创建对接账号。"))
+            return redirect("accounts:tokens")
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"accounts": accounts, "form": form, "issue_form": TokenIssueForm()},
+    )
+
+
+@require_POST
+@requires("accounts.manage_tokens")
+def token_issue(request, pk: int):
+    account = (
+        User.objects.filter(scope_q(request.user), kind=User.Kind.INTEGRATION, pk=pk)
+        .select_related("organisation")
+        .first()
+    )
+    if account is None:
+        raise Http404("对接账号不存在或不在您的管辖范围内。")
+    form = TokenIssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写令牌用途。"))
+        return redirect("accounts:tokens")
+    _token, raw = services.api_token_issue(
+        actor=request.user, user=account, name=form.cleaned_data["name"]
+    )
+    messages.warning(request, _("新令牌（只显示这一次，请立即妥善保存）：%(raw)s") % {"raw": raw})
+    return redirect("accounts:tokens")
+
+
+@require_POST
+@requires("accounts.manage_tokens")
+def token_revoke(request, pk: int):
+    token = (
+        ApiToken.objects.filter(scope_q(request.user, "user__organisation"), pk=pk)
+        .select_related("user__organisation")
+        .first()
+    )
+    if token is None:
+        raise Http404("令牌不存在或不在您的管辖范围内。")
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("令牌已吊销，立即失效。"))
+    return redirect("accounts:tokens")

@@ -8,18 +8,19 @@ class BootstrapMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
+            if isinstance(
+                widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput
+            ):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select):
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
-            if self.is_bound and self.errors.get(field_name_of(self, field)):
-                widget.attrs["class"] += " is-invalid"
 
-
-def field_name_of(form, field) -> str:
-    for name, f in form.fields.items():
-        if f is field:
-            return name
-    return ""
+    def full_clean(self):
+        # Marked after validation, never during __init__: subclasses narrow querysets there.
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
