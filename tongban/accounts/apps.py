@@ -42,6 +42,11 @@ class AccountsConfig(AppConfig):
         )
         register(
             MenuEntry(
+                _("系统管理"), _("工作日历"), "core:calendar", "calendar3", "core.view_calendar", 905
+            )
+        )
+        register(
+            MenuEntry(
                 _("系统管理"), _("审计日志"), "core:audit", "journal-check", "core.view_audit", 920
             )
         )

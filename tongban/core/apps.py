@@ -9,3 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit_signals  # noqa: F401  login/logout/failed-login events
+        from .calendar import WorkCalendar
+        from .calendar_store import cached_calendar
+
+        WorkCalendar.set_default_loader(cached_calendar)

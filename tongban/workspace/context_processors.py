@@ -5,4 +5,10 @@ def workspace(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_staff_member:
         return {"workspace_menu": []}
-    return {"workspace_menu": menu_for(user)}
+    from tongban.accounts.permissions import has_perm
+    from tongban.core.calendar_views import next_year_missing
+
+    missing = None
+    if has_perm(user, "core.manage_calendar") or user.has_role("supervisor"):
+        missing = next_year_missing()
+    return {"workspace_menu": menu_for(user), "calendar_missing_year": missing}

@@ -1,10 +1,14 @@
 from .audit import AuditChainHead, AuditEvent
+from .calendar import CalendarChange, CalendarDay, CalendarYear
 from .notifications import Notification
 from .worker import SweepSchedule, WorkerHeartbeat
 
 __all__ = [
     "AuditChainHead",
     "AuditEvent",
+    "CalendarChange",
+    "CalendarDay",
+    "CalendarYear",
     "Notification",
     "SweepSchedule",
     "WorkerHeartbeat",

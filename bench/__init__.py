@@ -1,0 +1,1 @@
+"""Benchmarks: each module generates its own data and prints a table. Run `make bench`."""
