@@ -4,8 +4,10 @@ import sys
 
 
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
+    # Playwright's tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a real deployment doesn't.
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **base,
         "TONGBAN_ENV": "production",
         "SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-check-0123456789",
         "ALLOWED_HOSTS": "tongban.example.gov.cn",

@@ -15,6 +15,19 @@ PUBLIC = {
     "api-1:openapi-view",
     "admin:login",
     "admin:logout",  # Django's admin logout answers POST only
+    # Public service guides and the published catalog (tongban.catalog)
+    "guides:index",
+    "guides:item",
+    "guides:docx",
+    "guides:pdf",
+    "guides:bundle",
+    "guides:material-file",
+    "guides:result-sample",
+    "api-1:catalog_list_items",
+    "api-1:catalog_get_item",
+    # Progress query by case number + query code, no personal data (tongban.cases)
+    "cases:progress",
+    "api-1:case_public_query",
 }
 
 

@@ -93,8 +93,13 @@ def _http_error(request, exc: HttpError):
 
 def register_routers() -> None:
     from tongban.accounts.api import router as accounts_router
+    from tongban.catalog.api import router as catalog_router
 
     api.add_router("/accounts/", accounts_router)
+    api.add_router("/catalog/", catalog_router)
+    from tongban.cases.api import router as cases_router
+
+    api.add_router("/cases/", cases_router)
 
 
 register_routers()

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "ninja",
     "tongban.core",
     "tongban.accounts",
+    "tongban.catalog",
+    "tongban.cases",
     "tongban.portal",
     "tongban.workspace",
 ]

@@ -52,11 +52,11 @@ def test_a_due_sweep_is_claimed_by_exactly_one_worker():
     sweeps.register("test.probe", _probe_sweep, dt.timedelta(minutes=5))
     try:
         now = timezone.now()
-        assert sweeps.enqueue_due("worker-1", now) == ["test.probe"]
-        assert sweeps.enqueue_due("worker-2", now) == []
+        assert "test.probe" in sweeps.enqueue_due("worker-1", now)
+        assert "test.probe" not in sweeps.enqueue_due("worker-2", now)
         assert RUNS == ["ran"]
         assert SweepSchedule.objects.get(name="test.probe").last_claimed_by == "worker-1"
-        assert sweeps.enqueue_due("worker-2", now + dt.timedelta(minutes=6)) == ["test.probe"]
+        assert "test.probe" in sweeps.enqueue_due("worker-2", now + dt.timedelta(minutes=6))
     finally:
         sweeps._sweeps.pop("test.probe")
 
@@ -81,7 +81,7 @@ def test_worker_runs_queued_tasks_and_beats(citizen):
     assert DBTaskResult.objects.ready().count() == 1
     worker = TongbanWorker()
     result = worker.run_once()
-    assert result["tasks"] == 1
+    assert result["tasks"] >= 1  # the notification, and any module sweep that fell due
     assert DBTaskResult.objects.ready().count() == 0
     assert WorkerHeartbeat.objects.filter(worker_id=worker.worker_id).exists()
     assert notifications.LoggingSmsGateway.sent == [(citizen.phone, "【通办】受理通知")]

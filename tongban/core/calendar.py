@@ -359,9 +359,9 @@ class Clock:
         return self.limit_days + sum(e.days for e in self.extensions)
 
     def _as_of(self, as_of: dt.date | None) -> dt.date:
-        from django.utils import timezone
+        from .timeutil import today
 
-        day = as_of or timezone.localdate()
+        day = as_of or today()
         return min(day, self.stopped_on) if self.stopped_on else day
 
     def paused_days(self, as_of: dt.date | None = None, cal: WorkCalendar | None = None) -> int:

@@ -1,15 +1,13 @@
 from django.shortcuts import render
 
 from tongban.accounts.permissions import requires
-from tongban.core.inbox import items_for
+from tongban.core.inbox import counts_for, items_for
+
+SHOWN = 100
 
 
 @requires("workspace.view_inbox")
 def inbox(request):
     items = items_for(request.user)
-    counts = {
-        "total": len(items),
-        "red": sum(1 for i in items if i.warning == "red"),
-        "yellow": sum(1 for i in items if i.warning == "yellow"),
-    }
-    return render(request, "workspace/inbox.html", {"items": items, "counts": counts})
+    counts = counts_for(request.user, items)
+    return render(request, "workspace/inbox.html", {"items": items[:SHOWN], "counts": counts, "shown": SHOWN})

@@ -1,0 +1,268 @@
+"""Cases API: thin over services and selectors; every operation has a stable operation id."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from tongban.catalog.models import ItemVersion, ServiceItem
+from tongban.core.masking import mask_name
+
+from . import selectors, services
+from .models import Case
+from .permissions import get_case_for
+
+router = Router(tags=["办件"])
+
+
+class TransitionOut(Schema):
+    action: str
+    to_status: str
+    actor_name: str
+    at: dt.datetime
+    effective_on: dt.date
+    note: str
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    item_name: str
+    organisation: str
+    applicant_name: str
+    status: str
+    status_label: str
+    warning: str
+    received_on: dt.date
+    acceptance_due: dt.date
+    accepted_on: dt.date | None
+    deemed_accepted: bool
+    promised_due: dt.date | None
+    legal_due: dt.date | None
+    provisional: bool
+    supplement_count: int
+    extension_days: int
+    paused_days: int
+    decision: str
+    row_version: int
+
+    @staticmethod
+    def resolve_item_name(obj: Case) -> str:
+        return obj.version.name
+
+    @staticmethod
+    def resolve_organisation(obj: Case) -> str:
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_status_label(obj: Case) -> str:
+        return obj.get_status_display()
+
+
+class CaseDetailOut(CaseOut):
+    query_code: str
+    timeline: list[TransitionOut]
+
+    @staticmethod
+    def resolve_timeline(obj: Case):
+        return list(selectors.timeline(obj))
+
+
+class PublicProgressOut(Schema):
+    number: str
+    item_name: str
+    organisation: str
+    applicant: str
+    status: str
+    status_label: str
+    received_on: dt.date
+    promised_due: dt.date | None
+    steps: list[dict]
+
+
+class SubmitIn(Schema):
+    item_id: int
+    submission_key: str
+    contact_name: str
+    contact_phone: str
+    project_name: str = ""
+    address: str = ""
+    summary: str = ""
+
+
+class Versioned(Schema):
+    row_version: int | None = None
+
+
+class NoteIn(Versioned):
+    note: str = ""
+
+
+class RejectIn(Versioned):
+    reasons: str
+    basis: str
+
+
+class SupplementItem(Schema):
+    material_id: int | None = None
+    name: str = ""
+    problem: str
+
+
+class SupplementRequestIn(Versioned):
+    items: list[SupplementItem]
+    note: str = ""
+
+
+class PauseIn(Versioned):
+    kind: str
+    reason: str
+    basis: str = ""
+
+
+class ResumeIn(Versioned):
+    findings: str = ""
+
+
+class ExtendIn(Versioned):
+    reason: str
+    days: int = 10
+
+
+class DecideIn(Versioned):
+    decision: str
+    reasons: str = ""
+
+
+class WithdrawIn(Versioned):
+    reason: str = ""
+
+
+def _full(actor, pk: int) -> Case:
+    return get_case_for(actor, pk)
+
+
+@router.get("/", response=list[CaseOut], operation_id="case_list", summary="办件列表（按权限范围）")
+@paginate(PageNumberPagination, page_size=50)
+def case_list(request, status: str = "", warning: str = "", q: str = ""):
+    return selectors.case_list(request.user, status=status, warning=warning, q=q)
+
+
+@router.get("/progress", response=PublicProgressOut, auth=None, operation_id="case_public_query",
+            summary="公开进度查询（办件编号 + 查询码，不含个人信息）")
+def case_public_query(request, number: str, code: str):
+    case = Case.objects.select_related("version", "organisation").filter(
+        number=number.strip(), query_code=code.strip().upper()).first()
+    if case is None:
+        from django.http import Http404
+
+        raise Http404("未找到办件：请核对办件编号和查询码。")
+    steps = [
+        {"step": services.ACTION_LABELS.get(t.action, t.action), "at": t.at.isoformat(), "status": t.to_status}
+        for t in case.transitions.order_by("at", "id")
+    ]
+    return {
+        "number": case.number, "item_name": case.version.name, "organisation": case.organisation.name,
+        "applicant": mask_name(case.applicant_name), "status": case.status,
+        "status_label": case.get_status_display(), "received_on": case.received_on,
+        "promised_due": case.promised_due, "steps": steps,
+    }
+
+
+@router.get("/{case_id}", response=CaseDetailOut, operation_id="case_get", summary="办件详情")
+def case_get(request, case_id: int):
+    return _full(request.user, case_id)
+
+
+@router.post("/", response={201: CaseDetailOut}, operation_id="case_submit", summary="提交申请（同一 submission_key 只生成一个办件）")
+def case_submit(request, payload: Form[SubmitIn], files: File[list[UploadedFile]] = None):
+    item = get_object_or_404(ServiceItem.objects.select_related("current_version"), pk=payload.item_id)
+    version = item.current_version
+    if version is None or version.status != ItemVersion.Status.PUBLISHED:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError("该事项暂未发布。")
+    uploads = {k.removeprefix("material_"): f for k, f in request.FILES.items() if k.startswith("material_")}
+    case = services.case_submit(
+        actor=request.user, version=version, data=payload.dict(), files=uploads, submission_key=payload.submission_key
+    )
+    return 201, _full(request.user, case.pk)
+
+
+@router.post("/{case_id}/accept", response=CaseDetailOut, operation_id="case_accept", summary="受理")
+def case_accept(request, case_id: int, payload: NoteIn):
+    services.case_accept(actor=request.user, case_id=case_id, note=payload.note, expected_version=payload.row_version)
+    return _full(request.user, case_id)
+
+
+@router.post("/{case_id}/reject", response=CaseDetailOut, operation_id="case_reject", summary="不予受理")
+def case_reject(request, case_id: int, payload: RejectIn):
+    services.case_reject(actor=request.user, case_id=case_id, reasons=payload.reasons, basis=payload.basis,
+                         expected_version=payload.row_version)
+    return _full(request.user, case_id)
+
+
+@router.post("/{case_id}/supplement-request", response=CaseDetailOut, operation_id="case_request_supplement",
+             summary="一次性告知补正（每件仅一次）")
+def case_request_supplement(request, case_id: int, payload: SupplementRequestIn):
+    services.case_request_supplement(actor=request.user, case_id=case_id, items=[i.dict() for i in payload.items],
+                                     note=payload.note, expected_version=payload.row_version)
+    return _full(request.user, case_id)
+
+
+@router.post("/{case_id}/supplement", response=CaseDetailOut, operation_id="case_supplement", summary="申请人补正材料")
+def case_supplement(request, case_id: int, note: Form[str] = "", files: File[list[UploadedFile]] = None):
+    uploads = {k.removeprefix("material_"): f for k, f in request.FILES.items() if k.startswith("material_")}
+    services.case_supplement(actor=request.user, case_id=case_id, files=uploads, note=note)
+    return _full(request.user, case_id)
+
+
+@router.post("/{case_id}/pause", response=CaseDetailOut, operation_id="case_pause", summary="启动特别程序（暂停计时）")
+def case_pause(request, case_id: int, payload: PauseIn):
+    services.case_pause(actor=request.user, case_id=case_id, kind=payload.kind, reason=payload.reason,
+                        basis=payload.basis, expected_version=payload.row_version)
+    return _full(request.user, case_id)
+
+
+@router.post("/{case_id}/resume", response=CaseDetailOut, operation_id="case_resume", summary="结束特别程序（恢复计时）")
+def case_resume(request, case_id: int, payload: ResumeIn):
+    services.case_resume(actor=request.user, case_id=case_id, findings=payload.findings,
+                         expected_version=payload.row_version)
+    return _full(request.user, case_id)
+
+
+@router.post("/{case_id}/extend", response=CaseDetailOut, operation_id="case_extend", summary="延长审批期限（仅一次）")
+def case_extend(request, case_id: int, payload: ExtendIn):
+    services.case_extend(actor=request.user, case_id=case_id, reason=payload.reason, days=payload.days,
+                         expected_version=payload.row_version)
+    return _full(request.user, case_id)
+
+
+class ReviewIn(Versioned):
+    opinion: str
+    recommend: str
+
+
+@router.post("/{case_id}/review", response=CaseDetailOut, operation_id="case_submit_review", summary="提交审查意见，转签批")
+def case_submit_review(request, case_id: int, payload: ReviewIn):
+    services.case_submit_review(actor=request.user, case_id=case_id, opinion=payload.opinion,
+                                recommend=payload.recommend, expected_version=payload.row_version)
+    return _full(request.user, case_id)
+
+
+@router.post("/{case_id}/decide", response=CaseDetailOut, operation_id="case_decide", summary="作出准予/不予许可决定")
+def case_decide(request, case_id: int, payload: DecideIn):
+    services.case_decide(actor=request.user, case_id=case_id, decision=payload.decision, reasons=payload.reasons,
+                         expected_version=payload.row_version)
+    return _full(request.user, case_id)
+
+
+@router.post("/{case_id}/withdraw", response=CaseDetailOut, operation_id="case_withdraw", summary="申请人撤回")
+def case_withdraw(request, case_id: int, payload: WithdrawIn):
+    services.case_withdraw(actor=request.user, case_id=case_id, reason=payload.reason,
+                           expected_version=payload.row_version)
+    return _full(request.user, case_id)

@@ -1,0 +1,60 @@
+"""The cases that await the actor, and unanswered presses, in the staff inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from tongban.core.calendar import SHANGHAI
+from tongban.core.inbox import WorkItem, register, register_counter
+
+from .models import Press
+from .permissions import cases_for
+from .selectors import awaiting
+
+INBOX_LIMIT = 100
+
+
+def _due(day: dt.date | None) -> dt.datetime | None:
+    if day is None:
+        return None
+    # The last second of the due day: sorts right and displays as the due date.
+    return dt.datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+@register("cases")
+def case_items(actor):
+    for case in awaiting(actor)[:INBOX_LIMIT]:
+        due = case.promised_due if case.status not in ("submitted",) else case.acceptance_due
+        yield WorkItem(
+            module="办件",
+            title=f"{case.version.name}（{case.applicant_name}）",
+            url=reverse("cases:detail", args=[case.pk]),
+            due=_due(due),
+            warning=case.warning,
+            subtitle=f"{case.number} · {case.get_status_display()}",
+            tags=(case.get_status_display(),),
+        )
+    presses = (
+        Press.objects.filter(resolved_at__isnull=True, case__in=cases_for(actor), case__handler=actor)
+        .select_related("case__version")
+        .order_by("-created_at")[:50]
+    )
+    for press in presses:
+        yield WorkItem(
+            module="督办",
+            title=f"督办：{press.case.version.name}",
+            url=reverse("cases:detail", args=[press.case_id]),
+            warning=press.warning or "yellow",
+            subtitle=f"{press.case.number} · {press.note[:40]}",
+            tags=("督办",),
+        )
+
+
+@register_counter("cases")
+def case_counts(actor) -> dict[str, int]:
+    return awaiting(actor).order_by().aggregate(
+        total=Count("id"), red=Count("id", filter=Q(warning="red")), yellow=Count("id", filter=Q(warning="yellow"))
+    )

@@ -1,0 +1,122 @@
+"""Reads of cases, scoped by the actor, with the joins the pages need (no N+1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, F, Q, QuerySet
+
+from tongban.accounts.models import Role
+
+from .models import CLOCKED_STATUSES, FINAL_STATUSES, Case, Decision, Status
+from .permissions import cases_for
+
+LIST_FIELDS = (
+    "id", "number", "status", "warning", "stage_warning", "applicant_name", "submitted_at", "received_on",
+    "acceptance_due", "promised_due", "legal_due", "provisional", "row_version", "deemed_accepted",
+    "version__name", "organisation__name", "organisation__short_name", "handler_id", "supplement_count",
+)
+
+
+def case_list(actor, *, status: str = "", warning: str = "", q: str = "", organisation_id: int | None = None) -> QuerySet[Case]:
+    qs = cases_for(actor).select_related("version", "organisation").only(*LIST_FIELDS)
+    if status == "open":
+        qs = qs.exclude(status__in=[*FINAL_STATUSES, Status.CONCLUDED])
+    elif status:
+        qs = qs.filter(status=status)
+    if warning:
+        qs = qs.filter(warning=warning)
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(number__icontains=q) | Q(applicant_name__icontains=q) | Q(project_name__icontains=q))
+    return qs.order_by("-submitted_at", "-id")
+
+
+# Which statuses await which role's action.
+AWAITS = {
+    Role.CLERK: [Status.SUBMITTED, Status.CONCLUDED],
+    Role.REVIEWER: [Status.REVIEW, Status.PAUSED],
+    Role.APPROVER: [Status.DECISION],
+}
+
+
+def awaiting(actor) -> QuerySet[Case]:
+    """Cases waiting for something this actor's roles do, most urgent first."""
+    statuses = sorted({s for role in actor.role_set() for s in AWAITS.get(role, [])})
+    if actor.is_superuser:
+        statuses = sorted({s for ss in AWAITS.values() for s in ss})
+    if not statuses:
+        return Case.objects.none()
+    return (
+        cases_for(actor)
+        .filter(status__in=statuses)
+        .select_related("version", "organisation")
+        .only(*LIST_FIELDS)
+        .order_by(F("promised_due").asc(nulls_last=True), "acceptance_due", "id")
+    )
+
+
+def warnings_in_scope(actor, level: str = "") -> QuerySet[Case]:
+    qs = cases_for(actor).exclude(warning="").select_related("version", "organisation", "handler")
+    if level:
+        qs = qs.filter(warning=level)
+    return qs.annotate(press_count=Count("presses")).order_by("-warning", "promised_due", "acceptance_due")
+
+
+def timeline(case: Case):
+    return case.transitions.select_related("actor").order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class Metrics:
+    by_status: dict[str, int]
+    concluded: int
+    on_time_rate: float | None  # share concluded within the promised limit
+    avg_days_used: float | None
+    avg_promised: float | None
+    avg_legal: float | None
+    no_supplement_rate: float | None
+    zero_visit_rate: float | None
+    warnings: dict[str, int]
+
+
+def metrics(actor=None, qs: QuerySet[Case] | None = None) -> Metrics:
+    """Figures for the dashboard, over the actor's scope."""
+    qs = qs if qs is not None else cases_for(actor)
+    by_status = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    done = qs.filter(status__in=[Status.CONCLUDED, Status.DELIVERED], accepted_on__isnull=False)
+    agg = done.aggregate(
+        n=Count("id"),
+        on_time=Count("id", filter=Q(days_used__lte=F("promised_limit_days") + F("extension_days"))),
+        avg_used=Avg("days_used"),
+        avg_promised=Avg("promised_limit_days"),
+        avg_legal=Avg("legal_limit_days"),
+        no_supp=Count("id", filter=Q(supplement_count=0)),
+        zero_visit=Count("id", filter=Q(visits=0)),
+    )
+    n = agg["n"] or 0
+    warnings = dict(qs.exclude(warning="").filter(status__in=[*CLOCKED_STATUSES, Status.SUBMITTED])
+                    .order_by().values_list("warning").annotate(n=Count("id")))
+
+    def rate(x):
+        return round(100.0 * x / n, 1) if n else None
+
+    return Metrics(
+        by_status={s.label: by_status.get(s.value, 0) for s in Status},
+        concluded=n,
+        on_time_rate=rate(agg["on_time"]),
+        avg_days_used=round(agg["avg_used"], 1) if agg["avg_used"] is not None else None,
+        avg_promised=round(agg["avg_promised"], 1) if agg["avg_promised"] is not None else None,
+        avg_legal=round(agg["avg_legal"], 1) if agg["avg_legal"] is not None else None,
+        no_supplement_rate=rate(agg["no_supp"]),
+        zero_visit_rate=rate(agg["zero_visit"]),
+        warnings={"yellow": warnings.get("yellow", 0), "red": warnings.get("red", 0)},
+    )
+
+
+def approval_rate(qs: QuerySet[Case]) -> float | None:
+    agg = qs.filter(status__in=[Status.CONCLUDED, Status.DELIVERED]).aggregate(
+        n=Count("id"), ok=Count("id", filter=Q(decision=Decision.APPROVE)))
+    return round(100.0 * agg["ok"] / agg["n"], 1) if agg["n"] else None

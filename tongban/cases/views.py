@@ -1,0 +1,376 @@
+"""Pages for applicants (apply, my cases, supplement, withdraw), staff (list, case page with its
+actions, walk-in registration, supervision) and the public progress query."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tongban.accounts.permissions import has_perm, requires
+from tongban.catalog.documents import FontUnavailable
+from tongban.catalog.models import ItemVersion, ServiceItem
+from tongban.core.attachments import download_response
+from tongban.core.errors import Conflict
+from tongban.core.masking import mask_name
+from tongban.core.pagination import CappedPaginator
+
+from . import documents, selectors, services
+from .models import Case, CaseMaterial, Decision, Document, PauseKind, Status, Warning
+from .permissions import cases_for, get_case_for, is_applicant_of
+
+
+def _errors(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return "；".join(exc.messages)
+
+
+def _applicant_only(request):
+    if not getattr(request.user, "is_applicant", False):
+        raise PermissionDenied(_("此页面供企业和个人用户使用。"))
+
+
+# --- applicant ---------------------------------------------------------------------------------
+
+
+def _published(code: str) -> ItemVersion:
+    item = get_object_or_404(
+        ServiceItem.objects.select_related("current_version", "organisation"), implementation_code=code, is_active=True
+    )
+    version = item.current_version
+    if version is None or version.status != ItemVersion.Status.PUBLISHED:
+        raise Http404(_("该事项暂未发布。"))
+    if not version.applies_online:
+        raise Http404(_("该事项暂不支持网上申请，请按办事指南到办理地点提交。"))
+    return version
+
+
+def apply(request, code: str):
+    """The application form of an item's current published version (by implementation code)."""
+    _applicant_only(request)
+    version = _published(code)
+    materials = list(version.materials.all())
+    errors: dict = {}
+    data = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        files = {key.removeprefix("material_"): f for key, f in request.FILES.items() if key.startswith("material_")}
+        try:
+            case = services.case_submit(
+                actor=request.user, version=version, data=request.POST, files=files,
+                submission_key=request.POST.get("submission_key", ""),
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
+            messages.error(request, _("提交未成功，请按提示修改后重新提交（已选择的文件需要重新选择）。"))
+        else:
+            messages.success(request, _("申请已提交。办件编号 %(n)s，查询码 %(q)s。") % {"n": case.number, "q": case.query_code})
+            return redirect("cases:my_case", case.pk)
+    status = 400 if errors else 200
+    return render(request, "cases/apply.html", {
+        "version": version, "errors": errors, "data": data, "general_errors": errors.get("__all__", []),
+        "material_rows": [(m, errors.get(f"material_{m.pk}", [])) for m in materials],
+        "submission_key": data.get("submission_key") or uuid.uuid4().hex,
+        "user_info": request.user,
+    }, status=status)
+
+
+def my_cases(request):
+    _applicant_only(request)
+    qs = cases_for(request.user).select_related("version", "organisation").order_by("-submitted_at")
+    page = CappedPaginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "cases/my_cases.html", {"page": page})
+
+
+def my_case(request, pk: int):
+    _applicant_only(request)
+    case = get_case_for(request.user, pk)
+    return render(request, "cases/my_case.html", _case_context(case))
+
+
+@require_POST
+def my_case_supplement(request, pk: int):
+    _applicant_only(request)
+    files = {key.removeprefix("material_"): f for key, f in request.FILES.items() if key.startswith("material_")}
+    try:
+        services.case_supplement(actor=request.user, case_id=pk, files=files, note=request.POST.get("note", ""),
+                                 expected_version=_int(request.POST.get("row_version")))
+    except ValidationError as exc:
+        messages.error(request, _("补正未提交：") + _errors(exc))
+        return redirect("cases:my_case", pk)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:my_case", pk)
+    messages.success(request, _("补正材料已提交，受理期限自今日重新计算。"))
+    return redirect("cases:my_case", pk)
+
+
+@require_POST
+def my_case_withdraw(request, pk: int):
+    _applicant_only(request)
+    try:
+        services.case_withdraw(actor=request.user, case_id=pk, reason=request.POST.get("reason", ""),
+                               expected_version=_int(request.POST.get("row_version")))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("申请已撤回。"))
+    return redirect("cases:my_case", pk)
+
+
+# --- shared: documents and materials ----------------------------------------------------------
+
+
+def document_download(request, pk: int, doc_id: int, fmt: str):
+    case = get_case_for(request.user, pk)
+    doc = get_object_or_404(Document.objects.select_related("case"), pk=doc_id, case=case)
+    try:
+        if fmt == "pdf":
+            body, ctype = documents.render_pdf(doc), "application/pdf"
+        elif fmt == "docx":
+            body = documents.render_docx(doc)
+            ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        else:
+            raise Http404
+    except FontUnavailable as exc:
+        return HttpResponse(exc.message, status=503, content_type="text/plain; charset=utf-8")
+    from urllib.parse import quote
+
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(documents.filename(doc, fmt))}"
+    return response
+
+
+def material_download(request, pk: int, material_id: int):
+    case = get_case_for(request.user, pk)
+    row = get_object_or_404(CaseMaterial.objects.select_related("attachment"), pk=material_id, case=case)
+    if row.attachment is None:
+        raise Http404
+    return download_response(row.attachment)
+
+
+def _case_context(case: Case) -> dict:
+    return {
+        "case": case,
+        "timeline": selectors.timeline(case),
+        "materials": case.materials.select_related("attachment", "material").order_by("material__order", "round", "id"),
+        "documents": case.documents.all(),
+        "periods": case.excluded_periods.select_related("started_by", "ended_by"),
+        "notice": getattr(case, "supplement_notice", None),
+        "extension": getattr(case, "extension", None),
+        "presses": case.presses.select_related("supervisor"),
+        "Status": Status,
+    }
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+@requires("cases.view")
+def case_list(request):
+    status = request.GET.get("status", "")
+    warning = request.GET.get("warning", "")
+    q = request.GET.get("q", "")
+    qs = selectors.case_list(request.user, status=status, warning=warning, q=q)
+    page = CappedPaginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "cases/list.html", {
+        "page": page, "status": status, "warning": warning, "q": q,
+        "statuses": Status.choices, "warnings": [w for w in Warning.choices if w[0]],
+    })
+
+
+@requires("cases.view")
+def case_detail(request, pk: int):
+    case = get_case_for(request.user, pk)
+    user = request.user
+    ctx = _case_context(case)
+    ctx.update({
+        "can": {a: has_perm(user, p) for a, p in {
+            "accept": "cases.accept", "pause": "cases.pause", "review": "cases.review", "decide": "cases.decide",
+            "extend": "cases.extend", "deliver": "cases.deliver", "terminate": "cases.terminate", "press": "cases.press",
+        }.items()},
+        "pause_kinds": PauseKind.choices,
+        "decisions": Decision.choices,
+        "version_materials": case.version.materials.all(),
+    })
+    return render(request, "cases/detail.html", ctx)
+
+
+ACTIONS = {
+    "accept": lambda u, pk, p, v: services.case_accept(actor=u, case_id=pk, note=p.get("note", ""), expected_version=v),
+    "reject": lambda u, pk, p, v: services.case_reject(actor=u, case_id=pk, reasons=p.get("reasons", ""),
+                                                       basis=p.get("basis", ""), expected_version=v),
+    "request_supplement": lambda u, pk, p, v: services.case_request_supplement(
+        actor=u, case_id=pk, note=p.get("note", ""), expected_version=v,
+        items=[{"material_id": m, "problem": p.get(f"problem_{m}", "")} for m in p.getlist("material")]
+        + [{"name": p.get("other_name", ""), "problem": p.get("other_problem", "")}],
+    ),
+    "pause": lambda u, pk, p, v: services.case_pause(actor=u, case_id=pk, kind=p.get("kind", ""), reason=p.get("reason", ""),
+                                                     basis=p.get("basis", ""), expected_version=v),
+    "resume": lambda u, pk, p, v: services.case_resume(actor=u, case_id=pk, findings=p.get("findings", ""), expected_version=v),
+    "extend": lambda u, pk, p, v: services.case_extend(actor=u, case_id=pk, reason=p.get("reason", ""),
+                                                       days=_int(p.get("days")) or 10, expected_version=v),
+    "submit_review": lambda u, pk, p, v: services.case_submit_review(
+        actor=u, case_id=pk, opinion=p.get("opinion", ""), recommend=p.get("recommend", ""), expected_version=v),
+    "decide": lambda u, pk, p, v: services.case_decide(actor=u, case_id=pk, decision=p.get("decision", ""),
+                                                       reasons=p.get("reasons", ""), expected_version=v),
+    "deliver": lambda u, pk, p, v: services.case_deliver(actor=u, case_id=pk, method=p.get("method", "") or "电子送达",
+                                                         expected_version=v),
+    "terminate": lambda u, pk, p, v: services.case_terminate(actor=u, case_id=pk, reason=p.get("reason", ""), expected_version=v),
+    "press": lambda u, pk, p, v: services.case_press(actor=u, case_id=pk, note=p.get("note", "")),
+}
+
+
+@require_POST
+@requires("cases.view")
+def case_act(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        ACTIONS[action](request.user, pk, request.POST, _int(request.POST.get("row_version")))
+    except ValidationError as exc:
+        messages.error(request, _("操作未完成：") + _errors(exc))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已%(a)s。") % {"a": services.ACTION_LABELS.get(action, "督办") if action != "press" else "督办"})
+    return redirect("cases:detail", pk)
+
+
+@requires("cases.register")
+def register_walk_in(request):
+    """A clerk registers an application brought to the window, on the applicant's behalf."""
+    from tongban.accounts.permissions import scope_q
+    from tongban.catalog.models import ServiceItem as Item
+
+    items = (
+        Item.objects.filter(scope_q(request.user), current_version__status=ItemVersion.Status.PUBLISHED)
+        .select_related("current_version", "organisation").order_by("organisation__path", "base_code")
+    )
+    version = None
+    item_id = _int(request.GET.get("item") or request.POST.get("item"))
+    if item_id:
+        item = items.filter(pk=item_id).first()
+        version = item.current_version if item else None
+    errors: dict = {}
+    if request.method == "POST" and version is not None:
+        try:
+            applicant = _walk_in_applicant(request)
+            files = {k.removeprefix("material_"): f for k, f in request.FILES.items() if k.startswith("material_")}
+            case = services.case_submit(
+                actor=request.user, version=version, data=request.POST, files=files,
+                submission_key=request.POST.get("submission_key", ""), on_behalf={"applicant": applicant},
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
+            messages.error(request, _("登记未成功：") + _errors(exc))
+        else:
+            messages.success(request, _("已登记办件 %(n)s，查询码 %(q)s，请告知申请人。") % {"n": case.number, "q": case.query_code})
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/register.html", {
+        "items": items, "version": version,
+        "material_rows": [(m, errors.get(f"material_{m.pk}", [])) for m in version.materials.all()] if version else [],
+        "errors": errors, "data": request.POST if request.method == "POST" else {},
+        "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex,
+    }, status=400 if errors else 200)
+
+
+def _walk_in_applicant(request):
+    """Find the applicant's account by 统一社会信用代码 or 身份证号, or open one for them."""
+    from tongban.accounts import services as accounts
+    from tongban.accounts.models import Enterprise, User
+    from tongban.core.validators import validate_citizen_id, validate_uscc
+
+    code = request.POST.get("applicant_code", "").strip().upper()
+    name = request.POST.get("applicant_name", "").strip()
+    if not code or not name:
+        raise ValidationError({"applicant_code": ["请填写申请人名称和统一社会信用代码（企业）或身份证号（个人）。"]})
+    if request.POST.get("applicant_kind") == "enterprise":
+        try:
+            code = validate_uscc(code)
+        except ValidationError as exc:
+            raise ValidationError({"applicant_code": exc.messages}) from None
+        enterprise = Enterprise.objects.filter(uscc=code).first() or accounts.enterprise_register(
+            uscc=code, name=name, actor=request.user)
+        user = User.objects.filter(enterprise=enterprise, is_active=True).order_by("id").first()
+        if user is None:
+            user = accounts.applicant_user_create(
+                username=f"e{code}", password=uuid.uuid4().hex, real_name=name, enterprise=enterprise,
+                phone=request.POST.get("contact_phone", ""), actor=request.user)
+        return user
+    try:
+        code = validate_citizen_id(code)
+    except ValidationError as exc:
+        raise ValidationError({"applicant_code": exc.messages}) from None
+    user = User.objects.filter(citizen_id=code, is_active=True).first()
+    if user is None:
+        user = accounts.applicant_user_create(
+            username=f"p{code}", password=uuid.uuid4().hex, real_name=name, citizen_id=code,
+            phone=request.POST.get("contact_phone", ""), actor=request.user)
+    return user
+
+
+@requires("cases.supervise")
+def supervision(request):
+    level = request.GET.get("level", "")
+    qs = selectors.warnings_in_scope(request.user, level)
+    page = CappedPaginator(qs, 25).get_page(request.GET.get("page"))
+    from .models import Press
+
+    presses = Press.objects.filter(case__in=cases_for(request.user)).select_related("case__version", "supervisor")[:20]
+    return render(request, "cases/supervision.html", {
+        "page": page, "level": level, "metrics": selectors.metrics(request.user), "presses": presses,
+    })
+
+
+# --- public ----------------------------------------------------------------------------------
+
+
+@login_not_required
+def progress(request):
+    """Anyone with the case number and its query code sees the stages and dates, nothing personal."""
+    number = request.GET.get("number", "").strip()
+    code = request.GET.get("code", "").strip().upper()
+    case = None
+    error = ""
+    if number or code:
+        case = (
+            Case.objects.select_related("version", "organisation")
+            .filter(number=number, query_code=code).first()
+            if number and code else None
+        )
+        if case is None:
+            error = _("未找到办件：请核对办件编号和查询码。")
+    steps = []
+    if case is not None:
+        steps = list(case.transitions.order_by("at", "id").values("action", "to_status", "at", "effective_on"))
+        for s in steps:
+            s["label"] = services.ACTION_LABELS.get(s["action"], s["action"])
+    return render(request, "cases/progress.html", {
+        "case": case, "steps": steps, "number": number, "code": code, "error": error,
+        "masked_applicant": mask_name(case.applicant_name) if case else "",
+    }, status=404 if error else 200)
+
+
+def case_redirect(request, pk: int):
+    """Notifications link here; send each reader to the page for them."""
+    if getattr(request.user, "is_staff_member", False):
+        return redirect("cases:detail", pk)
+    return redirect(reverse("cases:my_case", args=[pk]))
+
+
+__all__ = ["is_applicant_of"]
