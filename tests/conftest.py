@@ -18,6 +18,18 @@ from .factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(settings, tmp_path):
+    """Uploads made by tests go to a temporary directory, not the checkout's var/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "attachments"), "base_url": None},
+        },
+    }
+
+
 @pytest.fixture
 def province(db):
     return OrganisationFactory(

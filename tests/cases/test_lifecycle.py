@@ -118,8 +118,12 @@ def test_supplement_only_once(submit, clerk, enterprise_user, version):
     assert case.documents.get().kind == Document.Kind.SUPPLEMENT
     with pytest.raises(ValidationError, match="还缺少"):
         services.case_supplement(actor=enterprise_user, case_id=case.pk, files={"999999": pdf()})
-    case = services.case_supplement(actor=enterprise_user, case_id=case.pk, files={str(material.pk): pdf()})
+    with pytest.raises(ValidationError, match="授权委托书"):
+        services.case_supplement(actor=enterprise_user, case_id=case.pk, files={str(material.pk): pdf()})
+    case = services.case_supplement(actor=enterprise_user, case_id=case.pk,
+                                    files={str(material.pk): pdf(), "other_1": pdf("委托书.pdf")})
     assert case.status == Status.SUBMITTED
+    assert case.materials.filter(name="授权委托书", round=2).exists()
     assert case.materials.filter(superseded=True).count() == 1
     with pytest.raises(Conflict, match="不得再次要求补正"):
         services.case_request_supplement(actor=clerk, case_id=case.pk, items=[{"material_id": material.pk, "problem": "再补"}])

@@ -27,14 +27,14 @@ def _due(day: dt.date | None) -> dt.datetime | None:
 @register("cases")
 def case_items(actor):
     for case in awaiting(actor)[:INBOX_LIMIT]:
-        due = case.promised_due if case.status not in ("submitted",) else case.acceptance_due
+        due = {"submitted": case.acceptance_due, "concluded": case.stage_due}.get(case.status, case.promised_due)
         yield WorkItem(
             module="办件",
             title=f"{case.version.name}（{case.applicant_name}）",
             url=reverse("cases:detail", args=[case.pk]),
             due=_due(due),
-            warning=case.warning,
-            subtitle=f"{case.number} · {case.get_status_display()}",
+            warning=case.warning or (case.stage_warning if case.status == "concluded" else ""),
+            subtitle=f"{case.number} · {case.get_status_display()}{'，待送达' if case.status == 'concluded' else ''}",
             tags=(case.get_status_display(),),
         )
     presses = (

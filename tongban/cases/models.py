@@ -144,6 +144,13 @@ class Case(models.Model):
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
 
+    @property
+    def applicant_code_display(self) -> str:
+        """A person's 身份证号 is masked; an enterprise's 统一社会信用代码 is public anyway."""
+        from tongban.core.masking import mask_citizen_id
+
+        return self.applicant_code if self.enterprise_id else mask_citizen_id(self.applicant_code)
+
 
 class CaseMaterial(models.Model):
     """One material of the application: uploaded, or provided from data the agency holds."""

@@ -15,6 +15,7 @@ LIST_FIELDS = (
     "id", "number", "status", "warning", "stage_warning", "applicant_name", "submitted_at", "received_on",
     "acceptance_due", "promised_due", "legal_due", "provisional", "row_version", "deemed_accepted",
     "version__name", "organisation__name", "organisation__short_name", "handler_id", "supplement_count",
+    "decision", "stage_due",
 )
 
 

@@ -132,7 +132,8 @@ DOC_ABBR = {
 
 def _issue_document(case: Case, kind: str, content: dict, on: dt.date) -> Document:
     org = case.organisation
-    prefix = org.short_name or org.name
+    agency = org.agency()  # documents carry the agency's abbreviation, as paper ones do
+    prefix = agency.short_name or agency.name
     seq = _next(f"doc:{org.code}:{kind}:{on.year}")
     number = f"{prefix}{DOC_ABBR[kind]}〔{on.year}〕{seq}号"
     base = {
@@ -515,12 +516,23 @@ def case_supplement(*, actor, case_id: int, files: Mapping, note: str = "", expe
         raise deny(actor, "cases.supplement", case)
     notice = case.supplement_notice
     wanted = {i["material_id"] for i in notice.items if i.get("material_id")}
+    keys = {str(k) for k in files}
     if not files:
         raise ValidationError({"files": ["请上传补正通知所列的材料。"]})
-    missing = [i["name"] for i in notice.items if i.get("material_id") and str(i["material_id"]) not in {str(k) for k in files}]
+    missing = [
+        i["name"]
+        for n, i in enumerate(notice.items)
+        if (str(i["material_id"]) if i.get("material_id") else f"other_{n}") not in keys
+    ]
     if missing:
         raise ValidationError({"files": [f"还缺少：{'、'.join(missing)}。补正通知所列材料需一次补齐。"]})
-    _store_materials(case, case.version, files, actor, 2, only=wanted or None)
+    catalogued = {k: f for k, f in files.items() if not str(k).startswith("other_")}
+    _store_materials(case, case.version, catalogued, actor, 2, only=wanted or None)
+    for n, entry in enumerate(notice.items):
+        upload = files.get(f"other_{n}")
+        if upload is not None and not entry.get("material_id"):
+            attachment = attachments.store(upload, actor=actor, label=entry["name"])
+            CaseMaterial.objects.create(case=case, name=entry["name"], attachment=attachment, round=2)
     today = _today()
     notice.answered_on = today
     notice.save(update_fields=["answered_on"])

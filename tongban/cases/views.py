@@ -99,6 +99,7 @@ def my_case(request, pk: int):
 def my_case_supplement(request, pk: int):
     _applicant_only(request)
     files = {key.removeprefix("material_"): f for key, f in request.FILES.items() if key.startswith("material_")}
+    files.update({key: f for key, f in request.FILES.items() if key.startswith("other_")})
     try:
         services.case_supplement(actor=request.user, case_id=pk, files=files, note=request.POST.get("note", ""),
                                  expected_version=_int(request.POST.get("row_version")))

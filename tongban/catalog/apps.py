@@ -36,3 +36,8 @@ class CatalogConfig(AppConfig):
                 330,
             )
         )
+
+        from tongban.portal.nav import PortalLink
+        from tongban.portal.nav import register as portal_link
+
+        portal_link(PortalLink(_("办事指南"), "guides:index", "journal-text", 10))

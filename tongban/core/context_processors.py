@@ -8,7 +8,10 @@ def platform(request):
         from .notifications import unread_count
 
         unread = unread_count(user)
+    from tongban.portal.nav import links_for
+
     return {
+        "portal_links": links_for(user),
         "platform_name": settings.TONGBAN_PLATFORM_NAME,
         "unread_notifications": unread,
     }

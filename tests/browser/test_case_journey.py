@@ -1,0 +1,70 @@
+"""One application from start to finish in a real browser: an enterprise applies online, the
+window accepts, the reviewer forwards, the leader approves, and the enterprise downloads the
+decision."""
+
+import pytest
+from django.core.management import call_command
+
+from tongban.cases.models import Case
+
+from .conftest import login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("demo", "--quiet")
+
+
+def logout(page):
+    page.click("button:has-text('退出')")
+
+
+def test_apply_accept_review_approve_download(page, demo, tmp_path):
+    scan = tmp_path / "扫描件.pdf"
+    scan.write_bytes(PDF)
+    login(page, "ent_zzcj")
+    page.goto(page.base_url + "/guides/RF-XK-001-410100/")
+    page.click("a:has-text('在线申请')")
+    page.fill("input[name=project_name]", "浏览器测试住宅项目")
+    page.fill("input[name=contact_phone]", "13800138000")
+    for field in page.locator("input[type=file][required]").all():
+        field.set_input_files(str(scan))
+    page.click("button:has-text('提交申请')")
+    assert "申请已提交" in page.content()
+    case = Case.objects.get(project_name="浏览器测试住宅项目")
+    assert page.locator("h1").inner_text() == "应建防空地下室的民用建筑项目报建审批"
+    logout(page)
+
+    login(page, "zz_clerk")
+    page.click(f"text={case.number}")
+    page.click("button:has-text('受理并出具受理通知书')")
+    page.get_by_text("已受理。").wait_for()  # the action form is htmx-boosted
+    assert "受理通知书" in page.locator("main").inner_text()
+    logout(page)
+
+    login(page, "zz_reviewer")
+    page.goto(page.base_url + f"/cases/{case.pk}/")
+    page.fill("textarea[name=opinion]", "符合条件，建议准予许可。")
+    page.click("button:has-text('提交签批')")
+    page.get_by_text("已提交审查意见。").wait_for()
+    logout(page)
+
+    login(page, "zz_approver")
+    page.goto(page.base_url + f"/cases/{case.pk}/")
+    page.click("button:has-text('签批')")
+    page.get_by_text("已作出决定。").wait_for()
+    assert "已办结·准予许可" in page.locator("main").inner_text()
+    logout(page)
+
+    login(page, "ent_zzcj")
+    page.goto(page.base_url + f"/cases/mine/{case.pk}/")
+    assert "准予行政许可决定书" in page.content()
+    with page.expect_download() as info:
+        page.locator("li:has-text('准予行政许可决定书') >> text=PDF").click()
+    assert info.value.suggested_filename.endswith(".pdf")
+    case.refresh_from_db()
+    assert case.status == "concluded" and case.decision == "approve"

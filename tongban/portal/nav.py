@@ -1,0 +1,39 @@
+"""The public site's navigation, built from links that modules register (like the staff menu)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class PortalLink:
+    title: str | Promise
+    view: str
+    icon: str = ""
+    order: int = 100
+    applicants_only: bool = False  # shown only to logged-in enterprises and citizens
+
+
+_links: list[PortalLink] = []
+
+
+def register(link: PortalLink) -> None:
+    if all(x.view != link.view for x in _links):
+        _links.append(link)
+
+
+def links_for(user) -> list[dict]:
+    is_applicant = bool(getattr(user, "is_authenticated", False) and getattr(user, "is_applicant", False))
+    out = []
+    for link in sorted(_links, key=lambda x: x.order):
+        if link.applicants_only and not is_applicant:
+            continue
+        try:
+            url = reverse(link.view)
+        except NoReverseMatch:
+            continue
+        out.append({"title": link.title, "url": url, "icon": link.icon, "view": link.view})
+    return out
