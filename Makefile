@@ -50,5 +50,9 @@ test: setup lint
 bench: install
 	$(BIN)/python -m bench
 
+# A long API fuzzing run (the suite runs a few examples per operation on every change).
+fuzz: install
+	TONGBAN_FUZZ_EXAMPLES=$${TONGBAN_FUZZ_EXAMPLES:-300} $(BIN)/pytest tests/test_api_fuzz.py -n $(PYTEST_WORKERS) -q
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles

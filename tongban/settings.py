@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "tongban.accounts.twofactor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -167,6 +168,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("TONGBAN_AXES_ENABLED", True)
+
+# The cache holds rate-limit counters: shared by every process when Redis is configured.
+REDIS_URL = os.environ.get("TONGBAN_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+TONGBAN_TRUST_X_FORWARDED_FOR = env_bool("TONGBAN_TRUST_X_FORWARDED_FOR", False)
+TONGBAN_RATE_PUBLIC_QUERY = int(os.environ.get("TONGBAN_RATE_PUBLIC_QUERY", "30"))  # per minute per address
+TONGBAN_RATE_LOGIN = int(os.environ.get("TONGBAN_RATE_LOGIN", "20"))  # login attempts per minute per address
 
 SESSION_COOKIE_AGE = int(os.environ.get("TONGBAN_SESSION_SECONDS", str(2 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout rather than absolute
@@ -252,6 +266,11 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Two-factor login for staff who decide or administer (required in production by default).
+TONGBAN_REQUIRE_2FA = os.environ.get("TONGBAN_REQUIRE_2FA", "1" if PRODUCTION else "0") == "1"
+TONGBAN_2FA_ROLES = ("approver", "admin", "credit_admin")
+OTP_TOTP_ISSUER = "Tongban"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

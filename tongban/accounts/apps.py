@@ -50,3 +50,8 @@ class AccountsConfig(AppConfig):
                 _("系统管理"), _("审计日志"), "core:audit", "journal-check", "core.view_audit", 920
             )
         )
+        register(
+            MenuEntry(
+                _("我的账号"), _("两步验证"), "accounts:2fa-codes", "shield-lock", "workspace.view_inbox", 990
+            )
+        )

@@ -1,13 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import twofactor_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.after_login, name="after-login"),
+    path("2fa/setup/", twofactor_views.setup, name="2fa-setup"),
+    path("2fa/verify/", twofactor_views.verify, name="2fa-verify"),
+    path("2fa/codes/", twofactor_views.codes, name="2fa-codes"),
+    path("2fa/codes/new/", twofactor_views.regenerate, name="2fa-regenerate"),
     path("staff/organisations/", views.organisation_list, name="organisations"),
     path(
         "staff/organisations/<int:parent_id>/new/",

@@ -11,6 +11,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tongban.core import ratelimit
+
 from . import selectors, services
 from .forms import (
     IntegrationUserForm,
@@ -39,6 +41,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 @method_decorator(login_not_required, name="dispatch")
+@method_decorator(ratelimit.limit("login", rate="TONGBAN_RATE_LOGIN", methods=("POST",)), name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm

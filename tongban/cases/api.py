@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from tongban.catalog.models import ItemVersion, ServiceItem
+from tongban.core import ratelimit
 from tongban.core.masking import mask_name
 
 from . import selectors, services
@@ -154,6 +155,7 @@ def case_list(request, status: str = "", warning: str = "", q: str = ""):
 
 @router.get("/progress", response=PublicProgressOut, auth=None, operation_id="case_public_query",
             summary="公开进度查询（办件编号 + 查询码，不含个人信息）")
+@ratelimit.limit("progress-api", rate="TONGBAN_RATE_PUBLIC_QUERY", json=True)
 def case_public_query(request, number: str, code: str):
     case = Case.objects.select_related("version", "organisation").filter(
         number=number.strip(), query_code=code.strip().upper()).first()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.permissions import has_perm, requires
 from tongban.catalog.documents import FontUnavailable
 from tongban.catalog.models import ItemVersion, ServiceItem
+from tongban.core import ratelimit
 from tongban.core.attachments import download_response
 from tongban.core.errors import Conflict
 from tongban.core.masking import mask_name
@@ -342,6 +343,7 @@ def supervision(request):
 
 
 @login_not_required
+@ratelimit.limit("progress", rate="TONGBAN_RATE_PUBLIC_QUERY")
 def progress(request):
     """Anyone with the case number and its query code sees the stages and dates, nothing personal."""
     number = request.GET.get("number", "").strip()
