@@ -25,9 +25,47 @@ PUBLIC = {
     "guides:result-sample",
     "api-1:catalog_list_items",
     "api-1:catalog_get_item",
+    # Appeals (有诉即办): anyone may file (anonymous with a phone, rate-limited), track with the
+    # query code, search the knowledge base; Open311 clients file and query (tongban.appeals).
+    # appeal_list and review_list share their URL with the submit operations; GET still says 401.
+    "appeals:submit",
+    "appeals:receipt",
+    "appeals:track",
+    "appeals:kb_search",
+    "appeals:kb_article",
+    "open311:discovery",
+    "open311:services",
+    "open311:service",
+    "open311:requests",
+    "open311:request",
+    "api-1:appeal_submit",
+    "api-1:appeal_list",
+    "api-1:kb_search",
+    # Reviews (好差评): public results, anonymous requesters rate with the query code (tongban.reviews)
+    "reviews:public",
+    "reviews:public_org",
+    "reviews:public_item",
+    "reviews:rate_appeal_code",
+    "api-1:review_submit",
+    "api-1:review_list",
+    "api-1:review_metrics",
+    # Published policies, the policy finder and the fee calculator (tongban.policies)
+    "policies:public_index",
+    "policies:finder",
+    "policies:public",
+    "policies:fee",
+    "api-1:policy_list",
+    "api-1:policy_get",
+    "api-1:fee_calculate",
     # Progress query by case number + query code, no personal data (tongban.cases)
     "cases:progress",
     "api-1:case_public_query",
+    # Licence verification (QR page, file upload, API) and published public keys (tongban.licences)
+    "licences:check",
+    "licences:verify",
+    "licences:key_pem",
+    "licences:org_key_pem",
+    "api-1:licence_verify",
 }
 
 

@@ -102,4 +102,11 @@ def register_routers() -> None:
     api.add_router("/cases/", cases_router)
 
 
+    from tongban.bundles.api import router as bundles_router
+    from tongban.licences.api import router as licences_router
+
+    api.add_router("/licences/", licences_router)
+    api.add_router("/bundles/", bundles_router)
+
+
 register_routers()

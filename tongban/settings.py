@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "tongban.accounts",
     "tongban.catalog",
     "tongban.cases",
+    "tongban.licences",
+    "tongban.bundles",
     "tongban.portal",
     "tongban.workspace",
 ]

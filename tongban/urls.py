@@ -32,6 +32,8 @@ urlpatterns = [
     path("catalog/", include("tongban.catalog.urls")),
     path("guides/", include("tongban.catalog.public_urls")),
     path("cases/", include("tongban.cases.urls")),
+    path("licences/", include("tongban.licences.urls")),
+    path("bundles/", include("tongban.bundles.urls")),
     path("", include("tongban.core.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api_urls),

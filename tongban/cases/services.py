@@ -504,7 +504,10 @@ def case_request_supplement(
     _transition(case, action="request_supplement", to=Status.SUPPLEMENT, actor=actor, note=note, data={"items": clean})
     doc = _issue_document(case, Document.Kind.SUPPLEMENT, {"items": clean, "note": note}, today)
     listing = "；".join(f"{i['name']}（{i['problem']}）" for i in clean)
-    transaction.on_commit(lambda: _tell_applicant(case, "请补正材料", f"补正材料通知书 {doc.number}：{listing}"))
+    if not hasattr(case, "bundle_entry"):  # a bundle's applicant gets one notice for the bundle
+        transaction.on_commit(lambda: _tell_applicant(case, "请补正材料", f"补正材料通知书 {doc.number}：{listing}"))
+    for hook in SUPPLEMENT_HOOKS:
+        transaction.on_commit(lambda hook=hook: hook(case.pk))
     return case
 
 
@@ -657,6 +660,8 @@ def case_decide(*, actor, case_id: int, decision: str, reasons: str, expected_ve
 
 # Modules that act on a decision (licences issues e-licences) register here.
 DECISION_HOOKS: list = []
+# Modules that relay a supplement notice themselves (a bundle sends one notice for all its cases).
+SUPPLEMENT_HOOKS: list = []
 
 
 def _after_decision(case_id: int) -> None:

@@ -8,6 +8,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -64,10 +65,17 @@ def apply(request, code: str):
     if request.method == "POST":
         files = {key.removeprefix("material_"): f for key, f in request.FILES.items() if key.startswith("material_")}
         try:
-            case = services.case_submit(
-                actor=request.user, version=version, data=request.POST, files=files,
-                submission_key=request.POST.get("submission_key", ""),
-            )
+            from tongban.licences.reuse import reuse_lookup, reuse_record
+
+            # Materials an e-licence can stand in for are looked up only with the applicant's consent.
+            lookup = reuse_lookup(actor=request.user, version=version,
+                                  authorised=request.POST.get("licence_reuse") == "1")
+            with transaction.atomic():
+                case = services.case_submit(
+                    actor=request.user, version=version, data=request.POST, files=files,
+                    submission_key=request.POST.get("submission_key", ""), provided=lookup.provided,
+                )
+                reuse_record(case=case, lookup=lookup, actor=request.user)
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
             messages.error(request, _("提交未成功，请按提示修改后重新提交（已选择的文件需要重新选择）。"))
