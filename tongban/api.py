@@ -6,6 +6,7 @@ Errors are JSON {"code": ..., "message": ...} with a Chinese message: 401 not lo
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -84,6 +85,12 @@ def _conflict(request, exc: Conflict):
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     return _error(request, 401, "unauthenticated", "请先登录或提供有效的接口令牌。")
+
+
+@api.exception_handler(DataError)
+def _data_error(request, exc):
+    # e.g. a NUL character inside a JSON string, which PostgreSQL cannot store
+    return _error(request, 422, "invalid", "输入包含无法保存的字符，请检查后重试。")
 
 
 @api.exception_handler(HttpError)

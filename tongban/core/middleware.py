@@ -11,3 +11,29 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             reset_client_ip(token)
+
+
+class RejectNulMiddleware:
+    """Refuse query strings and form fields containing NUL: no legitimate input has one, and
+    PostgreSQL cannot store it (the request would otherwise end in a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseBadRequest, JsonResponse
+
+        bad = "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", "")
+        if not bad and request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            bad = any("\x00" in value for values in request.POST.lists() for value in values[1])
+        elif not bad and request.content_type == "application/json":
+            bad = b"\\u0000" in request.body  # JSON can carry NUL only as this escape
+        if bad:
+            message = "请求包含非法字符（NUL），请检查输入。"
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "invalid", "message": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
