@@ -1,8 +1,14 @@
-"""Run every benchmark (or those named on the command line): `python -m bench [calendar ...]`."""
+"""Run every benchmark (or those named on the command line): `python -m bench [calendar ...]`.
 
+Prints each benchmark's table and writes the figures they return to var/bench-results.json.
+"""
+
+import datetime as dt
 import importlib
+import json
 import pkgutil
 import sys
+from pathlib import Path
 
 import bench
 
@@ -10,12 +16,21 @@ import bench
 def main(argv: list[str]) -> None:
     names = sorted(m.name[len("bench_") :] for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
     chosen = argv or names
+    results: dict = {}
     for name in chosen:
         if name not in names:
             raise SystemExit(f"unknown benchmark {name!r}; choose from {', '.join(names)}")
         module = importlib.import_module(f"bench.bench_{name}")
-        print(f"\n== {name}: {(module.__doc__ or '').strip().splitlines()[0]}")
-        module.run()
+        print(f"\n== {name}: {(module.__doc__ or '').strip().splitlines()[0]}", flush=True)
+        figures = module.run()
+        if figures:
+            results[name] = figures
+    out = Path(__file__).resolve().parent.parent / "var" / "bench-results.json"
+    out.parent.mkdir(exist_ok=True)
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    previous.update({k: {"at": dt.datetime.now(dt.UTC).isoformat(), "figures": v} for k, v in results.items()})
+    out.write_text(json.dumps(previous, ensure_ascii=False, indent=1, default=str))
+    print(f"\nfigures written to {out}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {
     "portal:home",
     "healthz",
+    "ping",
     "accounts:login",
     "set_language",
     "api-1:openapi-json",

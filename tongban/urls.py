@@ -27,6 +27,7 @@ _public(api_urls[0])
 urlpatterns = [
     path("", include("tongban.portal.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("ping", core_views.ping, name="ping"),
     path("accounts/", include("tongban.accounts.urls")),
     path("workspace/", include("tongban.workspace.urls")),
     path("catalog/", include("tongban.catalog.urls")),

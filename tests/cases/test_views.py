@@ -164,3 +164,17 @@ def test_supervisor_sees_warnings_and_presses(client, submit, clerk, supervisor,
     assert case.number in page
     client.post(f"/cases/{case.pk}/act/press/", {"note": "超期，请今日办结"})
     assert case.presses.get().note == "超期，请今日办结"
+
+
+def test_staff_see_masked_contacts_and_revealing_them_is_audited(client, submit, clerk):
+    from tongban.core.models import AuditEvent
+
+    case = submit()
+    client.force_login(clerk)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert case.contact_phone not in page and "138****8000" in page
+    assert not AuditEvent.objects.filter(action="pii.read").exists()
+    page = client.get(f"/cases/{case.pk}/?reveal=1").content.decode()
+    assert case.contact_phone in page
+    event = AuditEvent.objects.get(action="pii.read")
+    assert event.actor_repr == clerk.username and event.object_id == str(case.pk)

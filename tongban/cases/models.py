@@ -145,6 +145,12 @@ class Case(models.Model):
         return self.status in FINAL_STATUSES
 
     @property
+    def masked_contact_phone(self) -> str:
+        from tongban.core.masking import mask_phone
+
+        return mask_phone(self.contact_phone)
+
+    @property
     def applicant_code_display(self) -> str:
         """A person's 身份证号 is masked; an enterprise's 统一社会信用代码 is public anyway."""
         from tongban.core.masking import mask_citizen_id

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.permissions import has_perm, requires
 from tongban.catalog.documents import FontUnavailable
 from tongban.catalog.models import ItemVersion, ServiceItem
-from tongban.core import ratelimit
+from tongban.core import pii, ratelimit
 from tongban.core.attachments import download_response
 from tongban.core.errors import Conflict
 from tongban.core.masking import mask_name
@@ -209,6 +209,7 @@ def case_detail(request, pk: int):
     user = request.user
     ctx = _case_context(case)
     ctx.update({
+        "reveal": pii.reveal(request, case, ["contact_phone", "applicant_code"]),
         "can": {a: has_perm(user, p) for a, p in {
             "accept": "cases.accept", "pause": "cases.pause", "review": "cases.review", "decide": "cases.decide",
             "extend": "cases.extend", "deliver": "cases.deliver", "terminate": "cases.terminate", "press": "cases.press",

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,14 @@ from django.views.decorators.http import require_POST
 
 from . import notifications
 from .models import Notification, WorkerHeartbeat
+
+
+@login_not_required
+@never_cache
+def ping(request):
+    """Public on purpose: a liveness probe that touches nothing (and the load test's ceiling:
+    the cheapest answer this server can give through the full middleware stack)."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @login_not_required
