@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tongban.accounts",
     "tongban.catalog",
     "tongban.cases",
+    "tongban.dashboard",
     "tongban.licences",
     "tongban.bundles",
     "tongban.portal",

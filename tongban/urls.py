@@ -33,6 +33,7 @@ urlpatterns = [
     path("catalog/", include("tongban.catalog.urls")),
     path("guides/", include("tongban.catalog.public_urls")),
     path("cases/", include("tongban.cases.urls")),
+    path("dashboard/", include("tongban.dashboard.urls")),
     path("licences/", include("tongban.licences.urls")),
     path("bundles/", include("tongban.bundles.urls")),
     path("", include("tongban.core.urls")),

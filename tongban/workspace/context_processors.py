@@ -9,6 +9,10 @@ def workspace(request):
     from tongban.core.calendar_views import next_year_missing
 
     missing = None
-    if has_perm(user, "core.manage_calendar") or user.has_role("supervisor"):
+    if has_perm(user, "core.manage_calendar") or has_perm(user, "dashboard.view"):
         missing = next_year_missing()
-    return {"workspace_menu": menu_for(user), "calendar_missing_year": missing}
+    return {
+        "workspace_menu": menu_for(user),
+        "calendar_missing_year": missing,
+        "perms_calendar_manage": has_perm(user, "core.manage_calendar"),
+    }

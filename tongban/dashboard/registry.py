@@ -1,0 +1,41 @@
+"""Modules contribute dashboard panels: a function of the actor returning KPIs (figures with a
+label) and optional charts (ECharts options), computed over the actor's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Kpi:
+    label: str
+    value: object
+    unit: str = ""
+    hint: str = ""
+    tone: str = ""  # "", "good", "warn", "bad"
+
+
+@dataclass
+class Panel:
+    title: str
+    kpis: list[Kpi] = field(default_factory=list)
+    charts: list[dict] = field(default_factory=list)  # {"id":…, "title":…, "option": {ECharts option}}
+    table: dict | None = None  # {"headers": [...], "rows": [[...], ...]}
+    order: int = 100
+
+
+_panels: dict[str, Callable[[object], Panel | None]] = {}
+
+
+def register(name: str):
+    def decorator(func):
+        _panels[name] = func
+        return func
+
+    return decorator
+
+
+def panels_for(actor) -> list[Panel]:
+    out = [p for p in (func(actor) for func in _panels.values()) if p is not None]
+    return sorted(out, key=lambda p: p.order)
