@@ -86,9 +86,17 @@ def apply(request, code: str):
     return render(request, "cases/apply.html", {
         "version": version, "errors": errors, "data": data, "general_errors": errors.get("__all__", []),
         "material_rows": [(m, errors.get(f"material_{m.pk}", [])) for m in materials],
+        "reusable_ids": _reusable_ids(version),
         "submission_key": data.get("submission_key") or uuid.uuid4().hex,
         "user_info": request.user,
     }, status=status)
+
+
+def _reusable_ids(version) -> set[int]:
+    """Materials an e-licence can stand in for: the browser must not insist on an upload."""
+    from tongban.licences.reuse import reusable_materials
+
+    return {m.pk for m in reusable_materials(version)}
 
 
 def my_cases(request):
