@@ -108,7 +108,9 @@ def register_routers() -> None:
 
     api.add_router("/cases/", cases_router)
 
+    from tongban.policies.api import router as policies_router
 
+    api.add_router("/policies/", policies_router)
     from tongban.bundles.api import router as bundles_router
     from tongban.licences.api import router as licences_router
 

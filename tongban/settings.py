@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tongban.catalog",
     "tongban.cases",
     "tongban.dashboard",
+    "tongban.policies",
     "tongban.licences",
     "tongban.bundles",
     "tongban.portal",

@@ -34,6 +34,7 @@ urlpatterns = [
     path("guides/", include("tongban.catalog.public_urls")),
     path("cases/", include("tongban.cases.urls")),
     path("dashboard/", include("tongban.dashboard.urls")),
+    path("policies/", include("tongban.policies.urls")),
     path("licences/", include("tongban.licences.urls")),
     path("bundles/", include("tongban.bundles.urls")),
     path("", include("tongban.core.urls")),
