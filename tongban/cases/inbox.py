@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tongban.core.calendar import SHANGHAI
 from tongban.core.inbox import WorkItem, register, register_counter
@@ -29,12 +30,13 @@ def case_items(actor):
     for case in awaiting(actor)[:INBOX_LIMIT]:
         due = {"submitted": case.acceptance_due, "concluded": case.stage_due}.get(case.status, case.promised_due)
         yield WorkItem(
-            module="办件",
+            module=_("办件"),
             title=f"{case.version.name}（{case.applicant_name}）",
             url=reverse("cases:detail", args=[case.pk]),
             due=_due(due),
             warning=case.warning or (case.stage_warning if case.status == "concluded" else ""),
-            subtitle=f"{case.number} · {case.get_status_display()}{'，待送达' if case.status == 'concluded' else ''}",
+            subtitle=f"{case.number} · {case.get_status_display()}"
+            + (_("，待送达") if case.status == "concluded" else ""),
             tags=(case.get_status_display(),),
         )
     presses = (
@@ -44,12 +46,12 @@ def case_items(actor):
     )
     for press in presses:
         yield WorkItem(
-            module="督办",
-            title=f"督办：{press.case.version.name}",
+            module=_("督办"),
+            title=_("督办：%(name)s") % {"name": press.case.version.name},
             url=reverse("cases:detail", args=[press.case_id]),
             warning=press.warning or "yellow",
             subtitle=f"{press.case.number} · {press.note[:40]}",
-            tags=("督办",),
+            tags=(_("督办"),),
         )
 
 

@@ -37,3 +37,18 @@ class RejectNulMiddleware:
                 return JsonResponse({"code": "invalid", "message": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class DefaultLanguageMiddleware:
+    """Chinese unless the user chose otherwise with the language switch: a browser's
+    Accept-Language alone doesn't switch a government platform into English."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            request.META["HTTP_ACCEPT_LANGUAGE"] = settings.LANGUAGE_CODE
+        return self.get_response(request)
