@@ -104,7 +104,7 @@ def _generate(n: int, cities, versions, applicant, today: dt.date) -> float:
               applicant_name, applicant_code, contact_name, contact_phone, project_name, address, summary,
               channel, submission_key, status, decision, submitted_at, received_on, acceptance_due,
               accepted_on, deemed_accepted, legal_limit_days, promised_limit_days, extension_days,
-              paused_days, legal_due, promised_due, stage_started_on, stage_due, warning, stage_warning,
+              paused_days, legal_due, promised_due, due_on, stage_started_on, stage_due, warning, stage_warning,
               legal_overdue, provisional, supplement_count, visits, sweep_token, row_version, updated_at
             )
             SELECT
@@ -116,6 +116,8 @@ def _generate(n: int, cities, versions, applicant, today: dt.date) -> float:
               0,
               CASE WHEN s.status IN ('review','paused','decision') THEN r.received + 30 - (g %% 11) END,
               CASE WHEN s.status IN ('review','paused','decision') THEN r.received + 16 - (g %% 13) END,
+              CASE WHEN s.status IN ('review','paused','decision') THEN r.received + 16 - (g %% 13)
+                   WHEN s.status = 'submitted' THEN r.received + 7 END,
               r.received, NULL, '', '', false, false, 0, 0, '', 1, now()
             FROM generate_series(1, %(n)s) AS g
             CROSS JOIN LATERAL (SELECT CASE
@@ -226,6 +228,10 @@ def run() -> None:
         rows.append([label, f"{time.perf_counter() - t0:.2f} s", result["deemed_accepted"],
                      result["case_red"], result["case_yellow"], result["case_cleared"]])
     print_table(["sweep over open cases", "time", "deemed accepted", "red", "yellow", "cleared"], rows)
+    from django.db import connection
+
+    with connection.cursor() as cur:  # what autovacuum does after a day's sweeps
+        cur.execute("VACUUM ANALYZE cases_case")
 
     sample = Case.objects.filter(organisation=cities[0], status="review").order_by("id").values_list("id", flat=True).first()
     paths = {

@@ -107,7 +107,13 @@ def register_routers() -> None:
     from tongban.cases.api import router as cases_router
 
     api.add_router("/cases/", cases_router)
+    from tongban.appeals.api import kb_router
+    from tongban.appeals.api import router as appeals_router
+    from tongban.reviews.api import router as reviews_router
 
+    api.add_router("/appeals/", appeals_router)
+    api.add_router("/kb/", kb_router)
+    api.add_router("/reviews/", reviews_router)
     from tongban.policies.api import router as policies_router
 
     api.add_router("/policies/", policies_router)

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "tongban.policies",
     "tongban.licences",
     "tongban.bundles",
+    "tongban.appeals",
+    "tongban.reviews",
     "tongban.portal",
     "tongban.workspace",
 ]

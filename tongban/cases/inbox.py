@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,7 @@ from tongban.core.inbox import WorkItem, register, register_counter
 
 from .models import Press
 from .permissions import cases_for
-from .selectors import awaiting
+from .selectors import awaiting, awaiting_first
 
 INBOX_LIMIT = 100
 
@@ -27,8 +27,8 @@ def _due(day: dt.date | None) -> dt.datetime | None:
 
 @register("cases")
 def case_items(actor):
-    for case in awaiting(actor)[:INBOX_LIMIT]:
-        due = {"submitted": case.acceptance_due, "concluded": case.stage_due}.get(case.status, case.promised_due)
+    for case in awaiting_first(actor, INBOX_LIMIT):
+        due = case.due_on
         yield WorkItem(
             module=_("办件"),
             title=f"{case.version.name}（{case.applicant_name}）",
@@ -57,6 +57,10 @@ def case_items(actor):
 
 @register_counter("cases")
 def case_counts(actor) -> dict[str, int]:
-    return awaiting(actor).order_by().aggregate(
-        total=Count("id"), red=Count("id", filter=Q(warning="red")), yellow=Count("id", filter=Q(warning="yellow"))
-    )
+    # Grouped by warning so PostgreSQL can answer from the (organisation, status, warning) index.
+    by_warning = dict(awaiting(actor).order_by().values_list("warning").annotate(n=Count("*")))
+    return {
+        "total": sum(by_warning.values()),
+        "red": by_warning.get("red", 0),
+        "yellow": by_warning.get("yellow", 0),
+    }

@@ -99,6 +99,9 @@ class Case(models.Model):
     paused_days = models.PositiveSmallIntegerField(_("特别程序工作日"), default=0)
     legal_due = models.DateField(_("法定届满日"), null=True, blank=True)
     promised_due = models.DateField(_("承诺届满日"), null=True, blank=True)
+    due_on = models.DateField(
+        _("当前期限"), null=True, blank=True, help_text=_("当前待办环节的届满日：受理、承诺办结或送达期限")
+    )
     stage_started_on = models.DateField(_("本环节开始"), null=True, blank=True)
     stage_due = models.DateField(_("本环节期限"), null=True, blank=True)
     warning = models.CharField(_("预警"), max_length=6, choices=Warning.choices, blank=True, default="")
@@ -126,7 +129,12 @@ class Case(models.Model):
             models.CheckConstraint(name="cases_single_supplement", condition=Q(supplement_count__lte=1)),
         ]
         indexes = [
-            models.Index(fields=["organisation", "status", "promised_due"], name="cases_org_status_due"),
+            # The inbox: what a unit's role awaits, soonest due first (one index range per status).
+            models.Index(fields=["organisation", "status", "due_on", "id"], name="cases_org_status_due"),
+            # Inbox counters by warning, answered from the index alone.
+            models.Index(fields=["organisation", "status", "warning"], name="cases_org_status_warning"),
+            # A unit's case list, newest first, without sorting the unit's cases.
+            models.Index(fields=["organisation", "-submitted_at", "-id"], name="cases_org_newest"),
             models.Index(fields=["status", "acceptance_due"], name="cases_status_acceptance"),
             models.Index(fields=["status", "promised_due"], name="cases_status_promised"),
             models.Index(fields=["applicant", "-submitted_at"], name="cases_applicant"),

@@ -203,6 +203,13 @@ def recompute_clock(case: Case, *, today: dt.date | None = None, cal: WorkCalend
         case.provisional = cal.is_provisional(case.acceptance_due)
     limit = _stage_limit(case)
     case.stage_due = cal.add_workdays(case.stage_started_on, limit) if limit and case.stage_started_on else None
+    case.due_on = {
+        Status.SUBMITTED: case.acceptance_due,
+        Status.REVIEW: case.promised_due,
+        Status.DECISION: case.promised_due,
+        Status.PAUSED: case.promised_due,
+        Status.CONCLUDED: case.stage_due,
+    }.get(case.status)
     if case.status == Status.SUBMITTED:
         case.warning = warning_for(case.acceptance_due, today, cal)
     elif case.status in CLOCKED_STATUSES:
@@ -752,7 +759,7 @@ def recompute_open_cases(days: set[dt.date]) -> int:
         if before != after:
             Case.objects.filter(pk=case.pk).update(
                 acceptance_due=case.acceptance_due, legal_due=case.legal_due, promised_due=case.promised_due,
-                stage_due=case.stage_due, warning=case.warning, stage_warning=case.stage_warning,
+                stage_due=case.stage_due, due_on=case.due_on, warning=case.warning, stage_warning=case.stage_warning,
                 provisional=case.provisional, legal_overdue=case.legal_overdue,
             )
             audit.record("case.recompute", obj=case, changes={"before": [str(d) for d in before],

@@ -66,6 +66,7 @@ def deem_accept(today: dt.date, cal: WorkCalendar) -> int:
                 legal_due=case.legal_due,
                 promised_due=case.promised_due,
                 stage_due=case.stage_due,
+                due_on=case.due_on,
                 warning=case.warning,
                 stage_warning=case.stage_warning,
                 provisional=case.provisional,

@@ -107,3 +107,47 @@ def policies_panel(actor) -> Panel | None:
         Kpi(_("应享未享"), unclaimed, _("家次"), hint=_("已推送但尚未申领或兑现"), tone="warn" if unclaimed else ""),
     ]
     return Panel(_("免申即享"), kpis, order=30)
+
+
+@register("appeals")
+def appeals_panel(actor) -> Panel | None:
+    """有诉即办: open requests, warnings, callbacks and satisfaction."""
+    from django.apps import apps
+
+    if not apps.is_installed("tongban.appeals") or not has_perm(actor, "appeals.view"):
+        return None
+    from tongban.appeals.selectors import metrics as appeal_metrics
+
+    m = appeal_metrics(actor)
+    answered = (m["satisfied"] or 0) + (m["unsatisfied"] or 0)
+    rate = round(100.0 * m["satisfied"] / answered, 1) if answered else None
+    kpis = [
+        Kpi(_("诉求总数"), m["total"], _("件")),
+        Kpi(_("办理中"), m["open"], _("件")),
+        Kpi(_("待回访"), m["awaiting_callback"], _("件")),
+        Kpi(_("回访满意率"), _pct(rate), tone="good" if (rate or 0) >= 90 else "warn"),
+        Kpi(_("黄牌预警"), m["yellow"], _("件"), tone="warn" if m["yellow"] else ""),
+        Kpi(_("红牌超期"), m["red"], _("件"), tone="bad" if m["red"] else "good"),
+    ]
+    return Panel(_("有诉即办"), kpis, order=20)
+
+
+@register("reviews")
+def reviews_panel(actor) -> Panel | None:
+    """好差评: how many are rated, how satisfied, how bad reviews are handled."""
+    from django.apps import apps
+
+    if not apps.is_installed("tongban.reviews") or not has_perm(actor, "reviews.view"):
+        return None
+    from tongban.reviews.permissions import ratings_for
+    from tongban.reviews.selectors import summary
+
+    s = summary(ratings_for(actor), cases_for(actor).filter(status__in=[Status.CONCLUDED, Status.DELIVERED]))
+    kpis = [
+        Kpi(_("评价数"), s.get("count") or 0, _("条")),
+        Kpi(_("评价覆盖率"), _pct(s["coverage"]), hint=_("已评价的办结办件占比")),
+        Kpi(_("满意率"), _pct(s["satisfaction"]), tone="good" if (s["satisfaction"] or 0) >= 95 else "warn"),
+        Kpi(_("差评率"), _pct(s["bad_rate"]), tone="bad" if (s["bad_rate"] or 0) > 0 else "good"),
+        Kpi(_("实名差评按期整改率"), _pct(s["on_time_rate"])),
+    ]
+    return Panel(_("好差评"), kpis, order=25)

@@ -35,5 +35,6 @@ def links_for(user) -> list[dict]:
             url = reverse(link.view)
         except NoReverseMatch:
             continue
-        out.append({"title": link.title, "url": url, "icon": link.icon, "view": link.view})
+        out.append({"title": link.title, "url": url, "icon": link.icon, "view": link.view,
+                    "personal": link.applicants_only})
     return out

@@ -1,0 +1,69 @@
+"""Appeals awaiting the actor's unit, and unanswered presses, in the staff inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from tongban.accounts.permissions import has_perm
+from tongban.core.calendar import SHANGHAI
+from tongban.core.inbox import WorkItem, register, register_counter
+
+from .models import Press, Status
+from .permissions import appeals_for
+from .selectors import awaiting
+
+INBOX_LIMIT = 100
+TODO = {
+    Status.RECEIVED: "待首问受理",
+    Status.TRANSFERRING: "转办待接收",
+    Status.HANDLING: "待答复",
+    Status.REPLIED: "待回访",
+}
+
+
+def _due(day: dt.date | None) -> dt.datetime | None:
+    if day is None:
+        return None
+    return dt.datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+@register("appeals")
+def appeal_items(actor):
+    if not has_perm(actor, "appeals.handle"):
+        return
+    for appeal in awaiting(actor)[:INBOX_LIMIT]:
+        yield WorkItem(
+            module="诉求",
+            title=f"{appeal.get_kind_display()}：{appeal.title}",
+            url=reverse("appeals:detail", args=[appeal.pk]),
+            due=_due(appeal.due_on) if appeal.status != Status.REPLIED else None,
+            warning=appeal.warning,
+            subtitle=f"{appeal.number} · {TODO.get(appeal.status, appeal.get_status_display())}",
+            tags=(TODO.get(appeal.status, ""),),
+        )
+    presses = (
+        Press.objects.filter(resolved_at__isnull=True, appeal__in=appeals_for(actor))
+        .filter(Q(appeal__handler=actor) | Q(appeal__first_receiver=actor))
+        .select_related("appeal").order_by("-created_at")[:50]
+    )
+    for press in presses:
+        yield WorkItem(
+            module="督办",
+            title=f"诉求督办：{press.appeal.title}",
+            url=reverse("appeals:detail", args=[press.appeal_id]),
+            warning="red" if press.appeal.warning == "red" else "yellow",
+            subtitle=f"{press.appeal.number} · {press.note[:40]}",
+            tags=("督办",),
+        )
+
+
+@register_counter("appeals")
+def appeal_counts(actor) -> dict[str, int]:
+    if not has_perm(actor, "appeals.handle"):
+        return {}
+    return awaiting(actor).order_by().aggregate(
+        total=Count("id"), red=Count("id", filter=Q(warning="red")), yellow=Count("id", filter=Q(warning="yellow"))
+    )

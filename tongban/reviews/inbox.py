@@ -1,0 +1,60 @@
+"""Open bad-review rectifications and pending appeals of ratings, in the staff inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from tongban.accounts.permissions import has_perm
+from tongban.appeals.permissions import scope_root
+from tongban.core.calendar import SHANGHAI
+from tongban.core.inbox import WorkItem, register, register_counter
+
+from .models import Rating, RatingAppeal, Rectification
+from .permissions import may_decide
+
+OPEN = [Rectification.Status.VERIFYING, Rectification.Status.RECTIFYING]
+
+
+def _open(actor):
+    root = scope_root(actor)
+    if root is None or not has_perm(actor, "reviews.rectify"):
+        return Rectification.objects.none()
+    return Rectification.objects.filter(
+        status__in=OPEN, organisation__path__startswith=root.path
+    ).exclude(organisation__kind="agency", organisation__depth__gt=root.depth)
+
+
+@register("reviews")
+def review_items(actor):
+    for rect in _open(actor).select_related("rating").order_by("due_on")[:100]:
+        due = rect.due_on
+        yield WorkItem(
+            module="差评整改",
+            title=f"差评整改：{rect.rating.get_target_display()}（{rect.rating.get_level_display()}）",
+            url=reverse("reviews:detail", args=[rect.rating_id]),
+            due=dt.datetime(due.year, due.month, due.day, 23, 59, 59, tzinfo=SHANGHAI),
+            warning=rect.warning,
+            subtitle=f"{rect.get_status_display()} · {rect.rating.text[:30]}",
+            tags=(rect.get_status_display(),),
+        )
+    if has_perm(actor, "reviews.appeal_decide"):
+        root = scope_root(actor)
+        pending = RatingAppeal.objects.filter(status=RatingAppeal.Status.PENDING,
+                                              rating__organisation__path__startswith=root.path if root else "-")
+        for row in pending.select_related("rating__organisation", "filed_by")[:50]:
+            if may_decide(actor, row):
+                yield WorkItem(module="差评申诉", title=f"差评申诉待审核：{row.rating.organisation.name}",
+                               url=reverse("reviews:detail", args=[row.rating_id]), warning="yellow",
+                               subtitle=row.get_reason_display(), tags=("申诉",))
+
+
+@register_counter("reviews")
+def review_counts(actor) -> dict[str, int]:
+    return _open(actor).order_by().aggregate(
+        total=Count("id"), red=Count("id", filter=Q(warning="red")), yellow=Count("id", filter=Q(warning="yellow")))
+
+
+__all__ = ["Rating"]
