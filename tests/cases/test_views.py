@@ -178,3 +178,14 @@ def test_staff_see_masked_contacts_and_revealing_them_is_audited(client, submit,
     assert case.contact_phone in page
     event = AuditEvent.objects.get(action="pii.read")
     assert event.actor_repr == clerk.username and event.object_id == str(case.pk)
+
+
+def test_public_progress_is_fresh_after_a_transition(client, submit, clerk, django_capture_on_commit_callbacks):
+    case = submit()
+    query = {"number": case.number, "code": case.query_code}
+    assert "待受理" in client.get("/cases/progress/", query).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_accept(actor=clerk, case_id=case.pk)
+    body = client.get("/cases/progress/", query).content.decode()
+    assert "审查中" in body and "待受理</span>" not in body
+    assert client.get("/api/v1/cases/progress", query).json()["status"] == "review"

@@ -11,10 +11,9 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from tongban.catalog.models import ItemVersion, ServiceItem
 from tongban.core import ratelimit
-from tongban.core.masking import mask_name
 
 from . import selectors, services
-from .models import Case
+from .models import Case, Status
 from .permissions import get_case_for
 
 router = Router(tags=["办件"])
@@ -157,21 +156,19 @@ def case_list(request, status: str = "", warning: str = "", q: str = ""):
             summary="公开进度查询（办件编号 + 查询码，不含个人信息）")
 @ratelimit.limit("progress-api", rate="TONGBAN_RATE_PUBLIC_QUERY", json=True)
 def case_public_query(request, number: str, code: str):
-    case = Case.objects.select_related("version", "organisation").filter(
-        number=number.strip(), query_code=code.strip().upper()).first()
-    if case is None:
+    data = selectors.public_progress(number, code)
+    if data is None:
         from django.http import Http404
 
         raise Http404("未找到办件：请核对办件编号和查询码。")
     steps = [
-        {"step": services.ACTION_LABELS.get(t.action, t.action), "at": t.at.isoformat(), "status": t.to_status}
-        for t in case.transitions.order_by("at", "id")
+        {"step": services.ACTION_LABELS.get(s["action"], s["action"]), "at": s["at"].isoformat(), "status": s["to_status"]}
+        for s in data["steps"]
     ]
     return {
-        "number": case.number, "item_name": case.version.name, "organisation": case.organisation.name,
-        "applicant": mask_name(case.applicant_name), "status": case.status,
-        "status_label": case.get_status_display(), "received_on": case.received_on,
-        "promised_due": case.promised_due, "steps": steps,
+        "number": data["number"], "item_name": data["version"]["name"], "organisation": data["organisation"]["name"],
+        "applicant": data["applicant"], "status": data["status"], "status_label": str(Status(data["status"]).label),
+        "received_on": data["received_on"], "promised_due": data["promised_due"], "steps": steps,
     }
 
 

@@ -138,3 +138,43 @@ def approval_rate(qs: QuerySet[Case]) -> float | None:
     agg = qs.filter(status__in=[Status.CONCLUDED, Status.DELIVERED]).aggregate(
         n=Count("id"), ok=Count("id", filter=Q(decision=Decision.APPROVE)))
     return round(100.0 * agg["ok"] / agg["n"], 1) if agg["n"] else None
+
+
+PROGRESS_TTL = 30  # seconds; every transition also deletes the entry
+
+
+def progress_cache_key(number: str, code: str) -> str:
+    import hashlib
+
+    return "tb:progress:" + hashlib.sha256(f"{number}|{code}".encode()).hexdigest()[:32]
+
+
+def public_progress(number: str, code: str) -> dict | None:
+    """What the public progress query shows: stages and dates, nothing personal. Cached briefly
+    (a public endpoint that many refresh), and dropped from the cache on every transition."""
+    from django.core.cache import cache
+
+    from tongban.core.masking import mask_name
+
+    number, code = number.strip(), code.strip().upper()
+    if not number or not code:
+        return None
+    key = progress_cache_key(number, code)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    case = Case.objects.select_related("version", "organisation").filter(number=number, query_code=code).first()
+    if case is None:
+        return None
+    fields = ("number", "status", "received_on", "acceptance_due", "accepted_on", "deemed_accepted",
+              "promised_limit_days", "legal_limit_days", "extension_days", "paused_days", "promised_due",
+              "legal_due", "provisional", "days_used", "decision")
+    data = {f: getattr(case, f) for f in fields}
+    data.update({
+        "version": {"name": case.version.name},
+        "organisation": {"name": case.organisation.name},
+        "applicant": mask_name(case.applicant_name),
+        "steps": list(case.transitions.order_by("at", "id").values("action", "to_status", "at", "effective_on")),
+    })
+    cache.set(key, data, PROGRESS_TTL)
+    return data

@@ -279,6 +279,7 @@ def _transition(
     )
     if getattr(actor, "is_staff_member", False):
         resolve_presses(case)
+    _forget_progress(case)
     audit.record(
         f"case.{action}",
         actor=actor if getattr(actor, "pk", None) else None,
@@ -286,6 +287,16 @@ def _transition(
         changes={"status": [before, to], **({"note": note} if note else {}), **(data or {})},
     )
     return row
+
+
+def _forget_progress(case: Case) -> None:
+    """The public progress query caches briefly; a transition makes the cached answer stale."""
+    from django.core.cache import cache
+
+    from .selectors import progress_cache_key
+
+    key = progress_cache_key(case.number, case.query_code)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def _tell_applicant(case: Case, title: str, body: str = "") -> None:

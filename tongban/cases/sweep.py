@@ -22,7 +22,7 @@ from tongban.core.calendar import WorkCalendar
 from tongban.core.notifications import notify
 
 from .models import Case, Status, Transition, Warning, WarningEvent
-from .services import recompute_clock, warning_days
+from .services import _forget_progress, recompute_clock, warning_days
 
 CLOCKED = [Status.REVIEW, Status.DECISION]
 STAGED = [Status.SUBMITTED, Status.REVIEW, Status.DECISION, Status.CONCLUDED]
@@ -82,6 +82,7 @@ def deem_accept(today: dt.date, cal: WorkCalendar) -> int:
                 actor=None, actor_name="系统（电子监察）", at=now, effective_on=case.received_on, note=why,
             )
             audit.record("case.deem_accept", obj=case, changes={"accepted_on": case.received_on, "why": why})
+            _forget_progress(case)
             url = reverse("cases:my_case", args=[case.pk])
             notify(case.applicant, f"{case.version.name}：已视为受理", body=why, url=url, sms=True)
             for supervisor in _supervisors_of(case):

@@ -21,7 +21,6 @@ from tongban.catalog.models import ItemVersion, ServiceItem
 from tongban.core import pii, ratelimit
 from tongban.core.attachments import download_response
 from tongban.core.errors import Conflict
-from tongban.core.masking import mask_name
 from tongban.core.pagination import CappedPaginator
 
 from . import documents, selectors, services
@@ -365,24 +364,15 @@ def progress(request):
     """Anyone with the case number and its query code sees the stages and dates, nothing personal."""
     number = request.GET.get("number", "").strip()
     code = request.GET.get("code", "").strip().upper()
-    case = None
-    error = ""
-    if number or code:
-        case = (
-            Case.objects.select_related("version", "organisation")
-            .filter(number=number, query_code=code).first()
-            if number and code else None
-        )
-        if case is None:
-            error = _("未找到办件：请核对办件编号和查询码。")
+    case = selectors.public_progress(number, code) if number or code else None
+    error = _("未找到办件：请核对办件编号和查询码。") if (number or code) and case is None else ""
     steps = []
     if case is not None:
-        steps = list(case.transitions.order_by("at", "id").values("action", "to_status", "at", "effective_on"))
-        for s in steps:
-            s["label"] = services.ACTION_LABELS.get(s["action"], s["action"])
+        case = {**case, "status_label": Status(case["status"]).label}
+        steps = [{**s, "label": services.ACTION_LABELS.get(s["action"], s["action"])} for s in case["steps"]]
     return render(request, "cases/progress.html", {
         "case": case, "steps": steps, "number": number, "code": code, "error": error,
-        "masked_applicant": mask_name(case.applicant_name) if case else "",
+        "masked_applicant": case["applicant"] if case else "",
     }, status=404 if error else 200)
 
 
