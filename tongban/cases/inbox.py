@@ -15,7 +15,7 @@ from .models import Press
 from .permissions import cases_for
 from .selectors import awaiting, awaiting_first
 
-INBOX_LIMIT = 100
+INBOX_LIMIT = 50  # the inbox lists the most urgent; totals come from the counter
 
 
 def _due(day: dt.date | None) -> dt.datetime | None:
@@ -27,12 +27,13 @@ def _due(day: dt.date | None) -> dt.datetime | None:
 
 @register("cases")
 def case_items(actor):
+    prefix = reverse("cases:list")  # one reverse() for the page, not one per item
     for case in awaiting_first(actor, INBOX_LIMIT):
         due = case.due_on
         yield WorkItem(
             module=_("办件"),
             title=f"{case.version.name}（{case.applicant_name}）",
-            url=reverse("cases:detail", args=[case.pk]),
+            url=f"{prefix}{case.pk}/",
             due=_due(due),
             warning=case.warning or (case.stage_warning if case.status == "concluded" else ""),
             subtitle=f"{case.number} · {case.get_status_display()}"

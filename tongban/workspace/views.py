@@ -3,7 +3,7 @@ from django.shortcuts import render
 from tongban.accounts.permissions import requires
 from tongban.core.inbox import counts_for, items_for
 
-SHOWN = 100
+SHOWN = 50
 
 
 @requires("workspace.view_inbox")
