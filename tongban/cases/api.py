@@ -162,7 +162,7 @@ def case_public_query(request, number: str, code: str):
 
         raise Http404("未找到办件：请核对办件编号和查询码。")
     steps = [
-        {"step": services.ACTION_LABELS.get(s["action"], s["action"]), "at": s["at"].isoformat(), "status": s["to_status"]}
+        {"step": str(services.ACTION_LABELS.get(s["action"], s["action"])), "at": s["at"].isoformat(), "status": s["to_status"]}
         for s in data["steps"]
     ]
     return {

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.permissions import deny, has_perm, require
 from tongban.catalog.models import ItemVersion, Material
@@ -52,20 +53,20 @@ DELIVERY_DAYS = 10  # 《行政许可法》第四十四条
 QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
 ACTION_LABELS = {
-    "submit": "提交申请",
-    "accept": "受理",
-    "deem_accept": "逾期视为受理",
-    "reject": "不予受理",
-    "request_supplement": "一次性告知补正",
-    "supplement": "补正材料",
-    "pause": "启动特别程序",
-    "resume": "结束特别程序",
-    "extend": "延长审批期限",
-    "submit_review": "提交审查意见",
-    "decide": "作出决定",
-    "deliver": "送达",
-    "withdraw": "撤回申请",
-    "terminate": "终止办理",
+    "submit": _("提交申请"),
+    "accept": _("受理"),
+    "deem_accept": _("逾期视为受理"),
+    "reject": _("不予受理"),
+    "request_supplement": _("一次性告知补正"),
+    "supplement": _("补正材料"),
+    "pause": _("启动特别程序"),
+    "resume": _("结束特别程序"),
+    "extend": _("延长审批期限"),
+    "submit_review": _("提交审查意见"),
+    "decide": _("作出决定"),
+    "deliver": _("送达"),
+    "withdraw": _("撤回申请"),
+    "terminate": _("终止办理"),
 }
 ALLOWED_FROM: dict[str, list[str]] = {
     "accept": [Status.SUBMITTED],

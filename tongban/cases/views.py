@@ -265,7 +265,7 @@ def case_act(request, pk: int, action: str):
     except Conflict as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("已%(a)s。") % {"a": services.ACTION_LABELS.get(action, "督办") if action != "press" else "督办"})
+        messages.success(request, _("已%(a)s。") % {"a": services.ACTION_LABELS.get(action) if action != "press" else _("督办")})
     return redirect("cases:detail", pk)
 
 
