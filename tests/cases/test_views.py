@@ -189,3 +189,22 @@ def test_public_progress_is_fresh_after_a_transition(client, submit, clerk, djan
     body = client.get("/cases/progress/", query).content.decode()
     assert "审查中" in body and "待受理</span>" not in body
     assert client.get("/api/v1/cases/progress", query).json()["status"] == "review"
+
+
+def test_the_inbox_filters_by_module_and_warning(client, submit, clerk, pin_today):
+    import datetime as dt
+
+    from tongban.cases.sweep import run_sweep
+
+    pin_today(dt.date(2025, 11, 3))
+    submit()
+    late = submit()
+    run_sweep(dt.date(2025, 11, 3))
+    from tongban.cases.models import Case
+
+    Case.objects.filter(pk=late.pk).update(warning="red")
+    client.force_login(clerk)
+    page = client.get("/workspace/", {"warning": "red"})
+    assert [i.url for i in page.context["items"]] == [f"/cases/{late.pk}/"]
+    assert page.context["counts"]["total"] == 2
+    assert len(client.get("/workspace/", {"module": "办件"}).context["items"]) == 2

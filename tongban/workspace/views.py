@@ -10,4 +10,10 @@ SHOWN = 50
 def inbox(request):
     items = items_for(request.user)
     counts = counts_for(request.user, items)
-    return render(request, "workspace/inbox.html", {"items": items[:SHOWN], "counts": counts, "shown": SHOWN})
+    modules = sorted({str(i.module) for i in items})
+    module, warning = request.GET.get("module", ""), request.GET.get("warning", "")
+    shown = [i for i in items if (not module or str(i.module) == module) and (not warning or i.warning == warning)]
+    return render(request, "workspace/inbox.html", {
+        "items": shown[:SHOWN], "counts": counts, "shown": SHOWN, "modules": modules,
+        "module": module, "warning": warning,
+    })
