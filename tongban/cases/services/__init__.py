@@ -1,0 +1,40 @@
+"""Every write to a case. Each transition is one function that checks permission and scope,
+validates, locks the case row, writes a transition row and an audit event and updates the
+clocks, in one transaction; notifications and documents go out on commit.
+
+Two staff acting at once: the second waits for the row lock, then finds the status changed and
+gets a Conflict (HTTP 409) with a Chinese message. A stale page (its `expected_version` no longer
+matches) gets the same, so nothing is lost or done twice, on SQLite too.
+"""
+
+from ._common import (  # noqa: F401
+    ACCEPTANCE_DAYS,
+    ACTION_LABELS,
+    ALLOWED_FROM,
+    DECISION_HOOKS,
+    DELIVERY_DAYS,
+    EXTENSION_DAYS,
+    QUERY_ALPHABET,
+    SUPPLEMENT_HOOKS,
+    _forget_progress,
+    recompute_clock,
+    resolve_presses,
+    warning_days,
+    warning_for,
+)
+from .submission import case_submit  # noqa: F401
+from .supervision import case_press, recompute_open_cases  # noqa: F401
+from .transitions import (  # noqa: F401
+    case_accept,
+    case_decide,
+    case_deliver,
+    case_extend,
+    case_pause,
+    case_reject,
+    case_request_supplement,
+    case_resume,
+    case_submit_review,
+    case_supplement,
+    case_terminate,
+    case_withdraw,
+)

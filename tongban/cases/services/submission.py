@@ -1,0 +1,221 @@
+"""Filing an application (online or at the window)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tongban.accounts.permissions import deny, has_perm
+from tongban.catalog.models import ItemVersion, Material
+from tongban.core import attachments, audit
+
+from ..models import (
+    Case,
+    CaseMaterial,
+    Channel,
+    Status,
+    Transition,
+)
+from ._common import (
+    QUERY_ALPHABET,
+    _case_number,
+    _tell_applicant,
+    _tell_staff,
+    _today,
+    recompute_clock,
+)
+
+
+def _clean_applicant(actor, on_behalf: Mapping | None) -> dict:
+    """Who applies: the logged-in applicant, or (walk-in) the person a clerk registers."""
+    if on_behalf is None:
+        if actor.enterprise_id:
+            ent = actor.enterprise
+            return {
+                "applicant": actor,
+                "enterprise": ent,
+                "applicant_name": ent.name,
+                "applicant_code": ent.uscc,
+            }
+        if not actor.citizen_id:
+            raise ValidationError("请先在个人中心完成实名信息（身份证号）后再申请。")
+        return {
+            "applicant": actor,
+            "enterprise": None,
+            "applicant_name": actor.display_name,
+            "applicant_code": actor.citizen_id,
+        }
+    applicant = on_behalf["applicant"]
+    return {
+        "applicant": applicant,
+        "enterprise": applicant.enterprise,
+        "applicant_name": applicant.enterprise.name
+        if applicant.enterprise_id
+        else applicant.display_name,
+        "applicant_code": applicant.enterprise.uscc
+        if applicant.enterprise_id
+        else (applicant.citizen_id or ""),
+    }
+
+
+def _store_materials(
+    case: Case,
+    version: ItemVersion,
+    files: Mapping,
+    actor,
+    round_: int,
+    only: set[int] | None = None,
+) -> int:
+    """Save one upload per material; return how many were stored."""
+    known = {m.pk: m for m in version.materials.all()}
+    stored = 0
+    for key, upload in files.items():
+        material_id = int(key)
+        material = known.get(material_id)
+        if material is None:
+            raise ValidationError(f"材料编号 {key} 不属于该事项。")
+        if only is not None and material_id not in only:
+            raise ValidationError(f"“{material.name}”不在补正通知所列材料中。")
+        attachment = attachments.store(upload, actor=actor, label=material.name)
+        if round_ > 1:
+            CaseMaterial.objects.filter(case=case, material=material, superseded=False).update(
+                superseded=True
+            )
+        CaseMaterial.objects.create(
+            case=case, material=material, name=material.name, attachment=attachment, round=round_
+        )
+        stored += 1
+    return stored
+
+
+@transaction.atomic
+def case_submit(
+    *,
+    actor,
+    version: ItemVersion,
+    data: Mapping,
+    files: Mapping,
+    submission_key: str,
+    on_behalf: Mapping | None = None,
+    provided: Mapping[int, str] | None = None,
+) -> Case:
+    """File an application. The same `submission_key` from the same applicant returns the case
+    already made (double click, network retry) instead of a second one."""
+    if on_behalf is not None:
+        if not has_perm(actor, "cases.register"):
+            raise deny(actor, "cases.register")
+    elif not getattr(actor, "is_applicant", False):
+        raise PermissionDenied("只有企业或个人用户可以在线申请；窗口人员请使用“窗口代录”。")
+    who = _clean_applicant(actor, on_behalf)
+    if not submission_key or len(submission_key) > 64:
+        raise ValidationError("缺少提交标识，请刷新页面后重新提交。")
+    existing = Case.objects.filter(
+        applicant=who["applicant"], submission_key=submission_key
+    ).first()
+    if existing is not None:
+        return existing
+    if version.status != ItemVersion.Status.PUBLISHED:
+        raise ValidationError("该事项版本未发布或已废止，请从办事指南重新进入申请。")
+    if on_behalf is not None:
+        from tongban.accounts.permissions import in_scope
+
+        if not in_scope(actor, version.item.organisation):
+            raise deny(actor, "cases.register", version.item)
+    errors: dict[str, list[str]] = {}
+    for field, label in (("contact_name", "联系人"), ("contact_phone", "联系电话")):
+        if not str(data.get(field, "")).strip():
+            errors.setdefault(field, []).append(f"请填写{label}。")
+    phone = str(data.get("contact_phone", "")).strip()
+    if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
+        errors.setdefault("contact_phone", []).append("联系电话应为 7-12 位数字。")
+    provided = dict(provided or {})
+    for material in version.materials.all():
+        if (
+            material.required
+            and str(material.pk) not in {str(k) for k in files}
+            and material.pk not in provided
+        ):
+            errors.setdefault(f"material_{material.pk}", []).append(f"请上传“{material.name}”。")
+    if errors:
+        raise ValidationError(errors)
+    item = version.item
+    today = _today()
+    now = timezone.now()
+    case = Case(
+        number=_case_number(item.organisation, today),
+        query_code="".join(secrets.choice(QUERY_ALPHABET) for _ in range(6)),
+        item=item,
+        version=version,
+        organisation=item.organisation,
+        contact_name=str(data.get("contact_name", "")).strip()[:50],
+        contact_phone=phone,
+        project_name=str(data.get("project_name", "")).strip()[:200],
+        address=str(data.get("address", "")).strip()[:200],
+        summary=str(data.get("summary", "")).strip()[:4000],
+        channel=Channel.WINDOW if on_behalf is not None else Channel.ONLINE,
+        registered_by=actor if on_behalf is not None else None,
+        submission_key=submission_key,
+        submitted_at=now,
+        received_on=today,
+        acceptance_due=today,
+        legal_limit_days=version.legal_limit_days,
+        promised_limit_days=version.promised_limit_days,
+        stage_started_on=today,
+        visits=1 if on_behalf is not None else 0,
+        **who,
+    )
+    recompute_clock(case, today=today)
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        # The same submission raced us to the unique constraint: return the case it made.
+        return Case.objects.get(applicant=who["applicant"], submission_key=submission_key)
+    _store_materials(case, version, files, actor, 1)
+    for material_id, source in provided.items():
+        material = Material.objects.filter(pk=material_id, version=version).first()
+        if material is not None:
+            CaseMaterial.objects.create(
+                case=case, material=material, name=material.name, provided_from=source
+            )
+    Transition.objects.create(
+        case=case,
+        action="submit",
+        from_status="",
+        to_status=Status.SUBMITTED,
+        actor=actor,
+        actor_name=actor.display_name,
+        at=now,
+        effective_on=today,
+        note="窗口代录" if on_behalf is not None else "网上申请",
+    )
+    audit.record(
+        "case.submit",
+        actor=actor,
+        obj=case,
+        changes={"item": version.name, "channel": case.channel},
+    )
+    transaction.on_commit(lambda: _after_submit(case.pk))
+    return case
+
+
+def _after_submit(case_id: int) -> None:
+    case = Case.objects.select_related("version", "organisation").get(pk=case_id)
+    _tell_applicant(
+        case,
+        "申请已提交",
+        f"办件编号 {case.number}，查询码 {case.query_code}。受理期限 {case.acceptance_due}。",
+    )
+    from tongban.accounts.models import Role, User
+
+    clerks = User.objects.filter(
+        organisation=case.organisation, roles__role=Role.CLERK, is_active=True
+    )
+    _tell_staff(clerks, case, "新的申请待受理")
+
+
+# --- window decisions ----------------------------------------------------------------------------
