@@ -19,6 +19,16 @@ from .factories import (
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached fragments and rate-limit counters must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _attachments_in_tmp(settings, tmp_path):
     """Uploads made by tests go to a temporary directory, not the checkout's var/."""
     settings.STORAGES = {
