@@ -208,3 +208,16 @@ def test_the_inbox_filters_by_module_and_warning(client, submit, clerk, pin_toda
     assert [i.url for i in page.context["items"]] == [f"/cases/{late.pk}/"]
     assert page.context["counts"]["total"] == 2
     assert len(client.get("/workspace/", {"module": "办件"}).context["items"]) == 2
+
+
+def test_a_refused_walk_in_opens_no_account(client, clerk, version):
+    from tongban.accounts.models import Enterprise
+    from tongban.core.validators import make_uscc
+
+    client.force_login(clerk)
+    uscc = make_uscc("9", "1", "410100", "MB00000X")
+    form = {"item": version.item_id, "submission_key": "walk-3", "applicant_kind": "enterprise",
+            "applicant_name": "郑州某新设公司", "applicant_code": uscc, "contact_name": "李四", "contact_phone": ""}
+    response = client.post("/cases/register/", form)  # no phone, no materials: refused
+    assert response.status_code == 400
+    assert not Enterprise.objects.filter(uscc=uscc).exists() and Case.objects.count() == 0

@@ -83,7 +83,7 @@ def test_a_valid_rule_is_normalised_and_keeps_exact_decimals():
 
 
 def test_a_rule_with_two_compatible_bounds_is_accepted():
-    validate(
+    tree = validate(
         {
             "all": [
                 {"field": "employees", "op": "gte", "value": 50},
@@ -92,6 +92,7 @@ def test_a_rule_with_two_compatible_bounds_is_accepted():
         },
         tags=set(),
     )
+    assert [c["op"] for c in tree["all"]] == ["gte", "lte"]  # kept, not refused as an empty range
 
 
 RECORDS = [

@@ -28,14 +28,15 @@ CLOCKED = [Status.REVIEW, Status.DECISION]
 STAGED = [Status.SUBMITTED, Status.REVIEW, Status.DECISION, Status.CONCLUDED]
 
 
-def _supervisors_of(case: Case):
+def _supervisors_of(organisation) -> list:
+    """Supervisors of the organisation and of every unit above it."""
     from tongban.accounts.models import Role, User
 
-    path = case.organisation.path
+    path = organisation.path
     prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
-    return User.objects.filter(
-        organisation__path__in=prefixes, roles__role=Role.SUPERVISOR, is_active=True
-    ).distinct()
+    return list(
+        User.objects.filter(organisation__path__in=prefixes, roles__role=Role.SUPERVISOR, is_active=True).distinct()
+    )
 
 
 def deem_accept(today: dt.date, cal: WorkCalendar) -> int:
@@ -58,6 +59,7 @@ def deem_accept(today: dt.date, cal: WorkCalendar) -> int:
         .prefetch_related("excluded_periods", "version__stages")
     )
     now = timezone.now()
+    supervisors: dict[int, list] = {}
     for case in qs.iterator(chunk_size=500):
         with transaction.atomic():
             recompute_clock(case, today=today, cal=cal)
@@ -85,7 +87,9 @@ def deem_accept(today: dt.date, cal: WorkCalendar) -> int:
             _forget_progress(case)
             url = reverse("cases:my_case", args=[case.pk])
             notify(case.applicant, f"{case.version.name}：已视为受理", body=why, url=url, sms=True)
-            for supervisor in _supervisors_of(case):
+            if case.organisation_id not in supervisors:  # one lookup per unit, not per case
+                supervisors[case.organisation_id] = _supervisors_of(case.organisation)
+            for supervisor in supervisors[case.organisation_id]:
                 notify(supervisor, f"{case.number}：逾期未受理，已视为受理", body=why,
                        url=reverse("cases:detail", args=[case.pk]), level="warning")
     return claimed

@@ -287,11 +287,13 @@ def register_walk_in(request):
     errors: dict = {}
     if request.method == "POST" and version is not None:
         try:
-            applicant = _walk_in_applicant(request)
             files = {k.removeprefix("material_"): f for k, f in request.FILES.items() if k.startswith("material_")}
-            case = services.case_submit(
+            case = services.case_register_walk_in(
                 actor=request.user, version=version, data=request.POST, files=files,
-                submission_key=request.POST.get("submission_key", ""), on_behalf={"applicant": applicant},
+                submission_key=request.POST.get("submission_key", ""),
+                applicant_kind=request.POST.get("applicant_kind", ""),
+                applicant_code=request.POST.get("applicant_code", ""),
+                applicant_name=request.POST.get("applicant_name", ""),
             )
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
@@ -305,41 +307,6 @@ def register_walk_in(request):
         "errors": errors, "data": request.POST if request.method == "POST" else {},
         "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex,
     }, status=400 if errors else 200)
-
-
-def _walk_in_applicant(request):
-    """Find the applicant's account by 统一社会信用代码 or 身份证号, or open one for them."""
-    from tongban.accounts import services as accounts
-    from tongban.accounts.models import Enterprise, User
-    from tongban.core.validators import validate_citizen_id, validate_uscc
-
-    code = request.POST.get("applicant_code", "").strip().upper()
-    name = request.POST.get("applicant_name", "").strip()
-    if not code or not name:
-        raise ValidationError({"applicant_code": ["请填写申请人名称和统一社会信用代码（企业）或身份证号（个人）。"]})
-    if request.POST.get("applicant_kind") == "enterprise":
-        try:
-            code = validate_uscc(code)
-        except ValidationError as exc:
-            raise ValidationError({"applicant_code": exc.messages}) from None
-        enterprise = Enterprise.objects.filter(uscc=code).first() or accounts.enterprise_register(
-            uscc=code, name=name, actor=request.user)
-        user = User.objects.filter(enterprise=enterprise, is_active=True).order_by("id").first()
-        if user is None:
-            user = accounts.applicant_user_create(
-                username=f"e{code}", password=uuid.uuid4().hex, real_name=name, enterprise=enterprise,
-                phone=request.POST.get("contact_phone", ""), actor=request.user)
-        return user
-    try:
-        code = validate_citizen_id(code)
-    except ValidationError as exc:
-        raise ValidationError({"applicant_code": exc.messages}) from None
-    user = User.objects.filter(citizen_id=code, is_active=True).first()
-    if user is None:
-        user = accounts.applicant_user_create(
-            username=f"p{code}", password=uuid.uuid4().hex, real_name=name, citizen_id=code,
-            phone=request.POST.get("contact_phone", ""), actor=request.user)
-    return user
 
 
 @requires("cases.supervise")

@@ -219,3 +219,56 @@ def _after_submit(case_id: int) -> None:
 
 
 # --- window decisions ----------------------------------------------------------------------------
+
+
+def _walk_in_applicant(*, actor, kind: str, code: str, name: str, phone: str):
+    """Find the applicant's account by 统一社会信用代码 or 身份证号, or open one for them."""
+    import uuid
+
+    from tongban.accounts import services as accounts
+    from tongban.accounts.models import Enterprise, User
+    from tongban.core.validators import validate_citizen_id, validate_uscc
+
+    code, name = code.strip().upper(), name.strip()
+    if not code or not name:
+        raise ValidationError({"applicant_code": ["请填写申请人名称和统一社会信用代码（企业）或身份证号（个人）。"]})
+    if kind == "enterprise":
+        try:
+            code = validate_uscc(code)
+        except ValidationError as exc:
+            raise ValidationError({"applicant_code": exc.messages}) from None
+        enterprise = Enterprise.objects.filter(uscc=code).first() or accounts.enterprise_register(
+            uscc=code, name=name, actor=actor
+        )
+        user = User.objects.filter(enterprise=enterprise, is_active=True).order_by("id").first()
+        return user or accounts.applicant_user_create(
+            username=f"e{code}", password=uuid.uuid4().hex, real_name=name, enterprise=enterprise, phone=phone,
+            actor=actor,
+        )
+    try:
+        code = validate_citizen_id(code)
+    except ValidationError as exc:
+        raise ValidationError({"applicant_code": exc.messages}) from None
+    user = User.objects.filter(citizen_id=code, is_active=True).first()
+    return user or accounts.applicant_user_create(
+        username=f"p{code}", password=uuid.uuid4().hex, real_name=name, citizen_id=code, phone=phone, actor=actor
+    )
+
+
+@transaction.atomic
+def case_register_walk_in(
+    *, actor, version: ItemVersion, applicant_kind: str, applicant_code: str, applicant_name: str,
+    data: Mapping, files: Mapping, submission_key: str,
+) -> Case:
+    """A clerk registers an application brought to the window. The applicant's account (found or
+    opened) and the case are made together: a refused application leaves no account behind."""
+    if not has_perm(actor, "cases.register"):
+        raise deny(actor, "cases.register")
+    applicant = _walk_in_applicant(
+        actor=actor, kind=applicant_kind, code=applicant_code, name=applicant_name,
+        phone=str(data.get("contact_phone", "")),
+    )
+    return case_submit(
+        actor=actor, version=version, data=data, files=files, submission_key=submission_key,
+        on_behalf={"applicant": applicant},
+    )
