@@ -92,7 +92,7 @@ def _generate(n: int, cities, versions, applicant, today: dt.date) -> float:
 
     t0 = time.perf_counter()
     with connection.cursor() as cur:
-        cur.execute("TRUNCATE cases_warningevent, cases_transition, cases_press, cases_case RESTART IDENTITY CASCADE")
+        cur.execute("TRUNCATE cases_warningevent, cases_transition, core_press, cases_case RESTART IDENTITY CASCADE")
         org_ids = "ARRAY[" + ",".join(str(c.pk) for c in cities) + "]"
         ver_ids = "ARRAY[" + ",".join(str(v.pk) for v in versions) + "]"
         item_ids = "ARRAY[" + ",".join(str(v.item_id) for v in versions) + "]"
@@ -105,7 +105,7 @@ def _generate(n: int, cities, versions, applicant, today: dt.date) -> float:
               channel, submission_key, status, decision, submitted_at, received_on, acceptance_due,
               accepted_on, deemed_accepted, legal_limit_days, promised_limit_days, extension_days,
               paused_days, legal_due, promised_due, due_on, stage_started_on, stage_due, warning, stage_warning,
-              legal_overdue, provisional, supplement_count, visits, sweep_token, row_version, updated_at
+              legal_overdue, provisional, supplement_count, visits, notices_relayed, row_version, updated_at
             )
             SELECT
               'B-' || g, 'ABCDEF', ({item_ids})[1 + g %% 5], ({ver_ids})[1 + g %% 5], ({org_ids})[1 + g %% 5],
@@ -118,7 +118,7 @@ def _generate(n: int, cities, versions, applicant, today: dt.date) -> float:
               CASE WHEN s.status IN ('review','paused','decision') THEN r.received + 16 - (g %% 13) END,
               CASE WHEN s.status IN ('review','paused','decision') THEN r.received + 16 - (g %% 13)
                    WHEN s.status = 'submitted' THEN r.received + 7 END,
-              r.received, NULL, '', '', false, false, 0, 0, '', 1, now()
+              r.received, NULL, '', '', false, false, 0, 0, false, 1, now()
             FROM generate_series(1, %(n)s) AS g
             CROSS JOIN LATERAL (SELECT CASE
                 WHEN g %% 20 < 4 THEN 'submitted' WHEN g %% 20 = 4 THEN 'supplement'

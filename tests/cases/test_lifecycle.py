@@ -138,14 +138,17 @@ def test_supplement_notice_must_list_something(submit, clerk):
     assert Case.objects.get(pk=case.pk).status == Status.SUBMITTED
 
 
-def test_deemed_acceptance_on_day_six_not_day_five_around_national_day(submit, pin_today, supervisor, enterprise_user):
+def test_deemed_acceptance_on_day_six_not_day_five_around_national_day(
+    submit, pin_today, supervisor, enterprise_user, django_capture_on_commit_callbacks
+):
     pin_today(D(2025, 9, 26))  # Friday; 5 working days: 28, 29, 30 Sep, 9, 10 Oct
     case = submit()
     assert case.acceptance_due == D(2025, 10, 10)
     assert run_sweep(D(2025, 10, 10))["deemed_accepted"] == 0
     assert Case.objects.get(pk=case.pk).status == Status.SUBMITTED
     assert Case.objects.get(pk=case.pk).warning == "yellow"
-    assert run_sweep(D(2025, 10, 11))["deemed_accepted"] == 1  # Saturday 11th is a working day
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_sweep(D(2025, 10, 11))["deemed_accepted"] == 1  # Saturday 11th is a working day
     case.refresh_from_db()
     assert case.status == Status.REVIEW and case.deemed_accepted and case.accepted_on == D(2025, 9, 26)
     assert case.legal_due == WorkCalendar.default().add_workdays(D(2025, 9, 26), 20)
@@ -154,6 +157,47 @@ def test_deemed_acceptance_on_day_six_not_day_five_around_national_day(submit, p
     assert Notification.objects.filter(recipient=supervisor, title__contains="视为受理").exists()
     assert Notification.objects.filter(recipient=enterprise_user, title__contains="已视为受理").exists()
     assert run_sweep(D(2025, 10, 13))["deemed_accepted"] == 0  # claimed once only
+
+
+def test_deemed_acceptance_is_an_acceptance_with_its_written_notice(submit, pin_today):
+    """《行政许可法》第三十二条: the written acceptance notice exists, dated the receipt day, and
+    the audit trail has the step, exactly as for a clerk's acceptance."""
+    from tongban.cases.models import Document
+    from tongban.core.models import AuditEvent
+
+    pin_today(D(2025, 9, 26))
+    case = submit()
+    run_sweep(D(2025, 10, 11))
+    notice = Document.objects.get(case=case, kind=Document.Kind.ACCEPTANCE)
+    assert notice.issued_on == D(2025, 9, 26) and notice.number.endswith("号")
+    assert notice.content["accepted_on"] == "2025-09-26"
+    event = AuditEvent.objects.filter(action="case.deem_accept", object_id=str(case.pk)).get()
+    assert event.changes["status"] == ["submitted", "review"]
+
+
+def test_deemed_acceptance_resumes_after_a_crash(submit, pin_today, monkeypatch):
+    """A run that dies half-way leaves the untouched cases submitted; the next run takes them."""
+    from tongban.cases import sweep
+
+    pin_today(D(2025, 9, 26))
+    first, second = submit(), submit(project_name="另一个项目")
+    calls = []
+    real = sweep.case_deem_accept
+
+    def dies_on_second(**kwargs):
+        calls.append(kwargs["case_id"])
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        return real(**kwargs)
+
+    monkeypatch.setattr(sweep, "case_deem_accept", dies_on_second)
+    with pytest.raises(RuntimeError):
+        run_sweep(D(2025, 10, 11))
+    assert sorted(Case.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)) == [
+        Status.REVIEW, Status.SUBMITTED]
+    monkeypatch.setattr(sweep, "case_deem_accept", real)
+    assert run_sweep(D(2025, 10, 11))["deemed_accepted"] == 1
+    assert set(Case.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)) == {Status.REVIEW}
 
 
 def test_sweep_marks_yellow_then_red_and_is_idempotent(submit, clerk, pin_today):
@@ -249,3 +293,32 @@ def test_calendar_change_recomputes_open_cases(submit, clerk, pin_today, admin_p
     case.refresh_from_db()
     assert case.promised_due == D(2027, 3, 16)
     assert AuditEvent.objects.filter(action="case.recompute", object_id=str(case.pk)).exists()
+
+
+def _failing_subscriber(case_id, decision=""):
+    raise RuntimeError("licence printer on fire")
+
+
+def test_a_failing_subscriber_never_undoes_the_decision_nor_answers_500(
+    client, submit, clerk, reviewer, approver, enterprise_user, django_capture_on_commit_callbacks
+):
+    from tongban.core import events
+    from tongban.core.models import EventDelivery
+
+    case = submit()
+    services.case_accept(actor=clerk, case_id=case.pk)
+    services.case_submit_review(actor=reviewer, case_id=case.pk, opinion="符合条件", recommend="approve")
+    events.subscribe("case.decided", _failing_subscriber)
+    try:
+        client.force_login(approver)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/cases/{case.pk}/act/decide/", {"decision": "approve", "reasons": ""},
+                                   follow=True)
+    finally:
+        events.unsubscribe("case.decided", _failing_subscriber)
+    assert response.status_code == 200
+    assert Case.objects.get(pk=case.pk).status == Status.CONCLUDED
+    failed = EventDelivery.objects.get(event="case.decided", subscriber__endswith="_failing_subscriber")
+    assert failed.status == "retry" and "licence printer on fire" in failed.last_error
+    # the other subscribers ran: the applicant is invited to rate
+    assert Notification.objects.filter(recipient=enterprise_user, title__contains="请评价").exists()

@@ -52,6 +52,11 @@ class AccountsConfig(AppConfig):
         )
         register(
             MenuEntry(
+                _("系统管理"), _("事件投递"), "core:events", "broadcast", "core.manage_events", 925
+            )
+        )
+        register(
+            MenuEntry(
                 _("我的账号"), _("两步验证"), "accounts:2fa-codes", "shield-lock", "workspace.view_inbox", 990
             )
         )

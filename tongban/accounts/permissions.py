@@ -24,7 +24,7 @@ def grant(role: str, *perms: str) -> None:
 grant(Role.ADMIN, "accounts.view_staff", "accounts.manage_users", "accounts.manage_organisations")
 grant(Role.ADMIN, "core.view_audit", "accounts.manage_tokens")
 grant(Role.SUPERVISOR, "accounts.view_staff", "core.view_audit")
-grant(Role.ADMIN, "core.manage_calendar")
+grant(Role.ADMIN, "core.manage_calendar", "core.manage_events")
 for _role in Role.values:
     grant(_role, "workspace.view_inbox", "core.view_calendar")
 

@@ -36,3 +36,17 @@ def organisation_tree(actor) -> list[Organisation]:
         .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
         .order_by("path")
     )
+
+
+def supervisors_of(organisation: Organisation) -> list[User]:
+    """Active supervisors (电子监察) of the organisation and of every unit above it: they all see
+    and press the unit's overdue work."""
+    from .models import Role
+
+    path = organisation.path
+    prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+    return list(
+        User.objects.filter(
+            organisation__path__in=prefixes, roles__role=Role.SUPERVISOR, is_active=True
+        ).distinct()
+    )

@@ -8,10 +8,11 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from tongban.accounts.permissions import has_perm
+from tongban.core import supervision
 from tongban.core.calendar import SHANGHAI
 from tongban.core.inbox import WorkItem, register, register_counter
 
-from .models import Press, Status
+from .models import Appeal, Status
 from .permissions import appeals_for
 from .selectors import awaiting
 
@@ -44,18 +45,17 @@ def appeal_items(actor):
             subtitle=f"{appeal.number} · {TODO.get(appeal.status, appeal.get_status_display())}",
             tags=(TODO.get(appeal.status, ""),),
         )
-    presses = (
-        Press.objects.filter(resolved_at__isnull=True, appeal__in=appeals_for(actor))
-        .filter(Q(appeal__handler=actor) | Q(appeal__first_receiver=actor))
-        .select_related("appeal").order_by("-created_at")[:50]
-    )
+    mine = appeals_for(actor).filter(Q(handler=actor) | Q(first_receiver=actor))
+    presses = list(supervision.open_presses(mine).order_by("-created_at")[:50])
+    pressed = Appeal.objects.in_bulk({p.object_id for p in presses})
     for press in presses:
+        appeal = pressed[press.object_id]
         yield WorkItem(
             module="督办",
-            title=f"诉求督办：{press.appeal.title}",
-            url=reverse("appeals:detail", args=[press.appeal_id]),
-            warning="red" if press.appeal.warning == "red" else "yellow",
-            subtitle=f"{press.appeal.number} · {press.note[:40]}",
+            title=f"诉求督办：{appeal.title}",
+            url=reverse("appeals:detail", args=[appeal.pk]),
+            warning="red" if appeal.warning == "red" else "yellow",
+            subtitle=f"{appeal.number} · {press.note[:40]}",
             tags=("督办",),
         )
 

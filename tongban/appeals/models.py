@@ -8,6 +8,7 @@ warning); the history is the step rows, written in the same transaction as every
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -189,6 +190,7 @@ class Appeal(models.Model):
     client_key = models.CharField(max_length=64, blank=True, help_text="hash of the submitting address")
     row_version = models.PositiveIntegerField(default=1, help_text="optimistic lock; bumps on each step")
     updated_at = models.DateTimeField(auto_now=True)
+    presses = GenericRelation("core.Press", related_query_name="appeal")
 
     class Meta:
         verbose_name = _("诉求")
@@ -327,24 +329,6 @@ class Callback(models.Model):
         return f"{self.appeal_id} 回访 {self.round}"
 
 
-class Press(models.Model):
-    """A supervisor's press (督办) on an appeal; it stays in the handlers' inbox until they act."""
-
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="presses")
-    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(_("督办意见"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("诉求督办")
-        verbose_name_plural = _("诉求督办")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.appeal_id} 督办"
-
-
 class Throttle(models.Model):
     """One anonymous submission, by hashed key (address or phone), for the rate limit. Old rows
     are purged by the sweep. In the database so every worker process sees the same counts."""
@@ -357,16 +341,6 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-
-class Counter(models.Model):
-    """Sequences for appeal numbers, incremented under a row lock."""
-
-    key = models.CharField(max_length=80, primary_key=True)
-    value = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.key}={self.value}"
 
 
 # --- knowledge base -----------------------------------------------------------------------------

@@ -8,44 +8,36 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.urls import reverse
-from django_tasks import task
 
-from tongban.core import sweeps, timeutil
+from tongban.accounts.selectors import supervisors_of
+from tongban.core import clocks, timeutil
 from tongban.core.calendar import WorkCalendar
 from tongban.core.notifications import notify
 
-from .models import OPEN_STATUSES, Appeal, Warning
+from .models import OPEN_STATUSES, Appeal
 from .routing import throttle_purge
-from .services import warning_days
 
-
-def _supervisors_of(appeal: Appeal):
-    from tongban.accounts.models import Role, User
-
-    path = appeal.organisation.path
-    prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
-    return User.objects.filter(organisation__path__in=prefixes, roles__role=Role.SUPERVISOR, is_active=True).distinct()
+RED_NOTICES = 1000  # supervisors hear of at most this many newly red appeals per run
 
 
 def apply_warnings(today: dt.date, cal: WorkCalendar) -> dict[str, int]:
-    limit = cal.add_workdays(today, warning_days())
-    open_q = Q(status__in=OPEN_STATUSES)
-    newly_red = list(
-        Appeal.objects.filter(open_q, due_on__lt=today).exclude(warning=Warning.RED)
-        .select_related("organisation").order_by()[:1000]
+    newly_red: list[Appeal] = []
+
+    def on_raise(level: str, rows: QuerySet) -> None:
+        if level == clocks.RED:
+            newly_red.extend(rows.select_related("organisation")[:RED_NOTICES])
+
+    counts = clocks.apply_warnings(
+        Appeal.objects.filter(status__in=OPEN_STATUSES), "due_on", today=today, cal=cal,
+        stopped=Appeal.objects.exclude(status__in=OPEN_STATUSES), on_raise=on_raise,
     )
-    counts = {
-        "red": Appeal.objects.filter(open_q, due_on__lt=today).exclude(warning=Warning.RED).update(warning=Warning.RED),
-        "yellow": Appeal.objects.filter(open_q, due_on__gte=today, due_on__lte=limit)
-        .exclude(warning=Warning.YELLOW).update(warning=Warning.YELLOW),
-        "cleared": Appeal.objects.filter(open_q, due_on__gt=limit).exclude(warning=Warning.NONE)
-        .update(warning=Warning.NONE)
-        + Appeal.objects.filter(~open_q).exclude(warning=Warning.NONE).update(warning=Warning.NONE),
-    }
+    supervisors: dict[int, list] = {}
     for appeal in newly_red:
-        for supervisor in _supervisors_of(appeal):
+        if appeal.organisation_id not in supervisors:  # one lookup per unit, not per appeal
+            supervisors[appeal.organisation_id] = supervisors_of(appeal.organisation)
+        for supervisor in supervisors[appeal.organisation_id]:
             notify(supervisor, f"{appeal.number}：诉求办理超期", body=f"{appeal.title}（期限 {appeal.due_on}）",
                    url=reverse("appeals:detail", args=[appeal.pk]), level="warning")
     return counts
@@ -56,11 +48,3 @@ def run_sweep(today: dt.date | None = None) -> dict[str, int]:
     result = apply_warnings(today, WorkCalendar.default())
     result["throttle_purged"] = throttle_purge()
     return result
-
-
-@task(queue_name="default")
-def appeals_sweep() -> dict[str, int]:
-    return run_sweep()
-
-
-sweeps.register("appeals.deadlines", appeals_sweep, dt.timedelta(minutes=10))

@@ -16,7 +16,7 @@ from tongban.core.errors import Conflict
 from tongban.core.pagination import CappedPaginator
 
 from . import search, selectors, services
-from .models import Appeal, Callback, Category, Channel, Kind, Press, Satisfaction, Status, Warning
+from .models import Appeal, Callback, Category, Channel, Kind, Satisfaction, Status, Warning
 from .permissions import acts_for, appeals_for, get_appeal_for, identity_hidden_from, requester_view
 
 
@@ -166,7 +166,12 @@ def supervision(request):
     if not level:
         qs = qs.filter(warning__in=[Warning.RED, Warning.YELLOW])
     page = CappedPaginator(qs, 25).get_page(request.GET.get("page"))
-    presses = Press.objects.filter(appeal__in=appeals_for(request.user)).select_related("appeal", "supervisor")[:20]
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+    from tongban.core import supervision as core_supervision
+
+    presses = core_supervision.presses_on(appeals_for(request.user)).prefetch_related(
+        GenericPrefetch("target", [Appeal.objects.all()]))[:20]
     return render(request, "appeals/supervision.html", {
         "page": page, "level": level, "metrics": selectors.metrics(request.user), "presses": presses,
     })

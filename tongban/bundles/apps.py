@@ -8,15 +8,13 @@ class BundlesConfig(AppConfig):
     verbose_name = _("一件事一次办")
 
     def ready(self) -> None:
-        from tongban.cases.services import DECISION_HOOKS, SUPPLEMENT_HOOKS
+        from tongban.core import events
 
         from . import tasks  # noqa: F401  register the sweep
         from .services import on_case_decided, on_supplement_requested
 
-        if on_case_decided not in DECISION_HOOKS:
-            DECISION_HOOKS.append(on_case_decided)
-        if on_supplement_requested not in SUPPLEMENT_HOOKS:
-            SUPPLEMENT_HOOKS.append(on_supplement_requested)
+        events.subscribe("case.decided", on_case_decided)
+        events.subscribe("case.supplement_requested", on_supplement_requested)
 
         from tongban.portal.nav import PortalLink
         from tongban.portal.nav import register as portal_link

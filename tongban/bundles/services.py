@@ -21,8 +21,8 @@ from tongban.cases.models import Status as CaseStatus
 from tongban.catalog.models import Bundle, ItemVersion, Material
 from tongban.core import attachments, audit, timeutil
 from tongban.core.notifications import notify
+from tongban.core.sequences import next_number
 from tongban.licences import reuse
-from tongban.licences.services import _next
 
 from .models import BundleApplication, BundleCase, BundleNotice
 
@@ -127,7 +127,7 @@ def bundle_submit(
     shared = {k: str(data.get(k, "")).strip() for k in SHARED_FIELDS}
     today = timeutil.today()
     application = BundleApplication.objects.create(
-        number=f"YJS-{today:%Y%m%d}-{_next(f'bundle:{today:%Y%m%d}'):04d}", bundle=bundle, applicant=actor,
+        number=f"YJS-{today:%Y%m%d}-{next_number('bundle', period=f'{today:%Y%m%d}'):04d}", bundle=bundle, applicant=actor,
         enterprise=actor.enterprise if actor.enterprise_id else None,
         applicant_name=actor.enterprise.name if actor.enterprise_id else actor.display_name,
         data=shared, submission_key=submission_key, submitted_at=timezone.now(),
@@ -147,6 +147,8 @@ def bundle_submit(
                                  submission_key=f"{submission_key}-{order}", provided=provided)
         reuse.reuse_record(case=case, lookup=lookup, actor=actor)
         BundleCase.objects.create(application=application, case=case, order=order)
+        # The applicant hears of the bundle's notices once, for all its cases (relay_supplements).
+        Case.objects.filter(pk=case.pk).update(notices_relayed=True)
     audit.record("bundle.submit", actor=actor, obj=application,
                  changes={"bundle": bundle.code, "cases": [e.case.number for e in application.entries.select_related("case")]})
     transaction.on_commit(lambda: notify(
@@ -192,8 +194,8 @@ def bundle_refresh(application_id: int) -> bool:
     return True
 
 
-def on_case_decided(case_id: int) -> None:
-    """DECISION_HOOKS entry: a decided case may conclude its bundle."""
+def on_case_decided(case_id: int, decision: str = "") -> None:
+    """Subscriber of "case.decided": a decided case may conclude its bundle."""
     entry = BundleCase.objects.filter(case_id=case_id).first()
     if entry is not None:
         bundle_refresh(entry.application_id)
@@ -205,16 +207,21 @@ def refresh_open() -> int:
 
 
 def on_supplement_requested(case_id: int) -> None:
-    """Relay at once rather than at the next sweep (the sweep still catches anything missed)."""
-    relay_supplements()
+    """Subscriber of "case.supplement_requested": relay this case's notice at once rather than
+    at the next sweep (the sweep still catches anything missed)."""
+    relay_supplements(case_id=case_id)
 
 
-def relay_supplements() -> int:
+def relay_supplements(case_id: int | None = None) -> int:
     """Every supplement notice on a bundled case reaches the applicant as one notice of the
-    bundle (listing every item and material to supplement), never twice for the same case."""
+    bundle (listing every item and material to supplement), never twice for the same case.
+    With `case_id`, only the bundle of that case is looked at."""
     from tongban.cases.models import SupplementNotice
 
-    pending = (SupplementNotice.objects.filter(case__bundle_entry__isnull=False)
+    notices = SupplementNotice.objects.all()
+    if case_id is not None:
+        notices = notices.filter(case__bundle_entry__application__entries__case_id=case_id)
+    pending = (notices.filter(case__bundle_entry__isnull=False)
                .exclude(case_id__in=BundleNotice.objects.values("case_id"))
                .select_related("case__version", "case__bundle_entry__application__bundle"))
     grouped: dict[int, list] = {}

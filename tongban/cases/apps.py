@@ -8,12 +8,12 @@ class CasesConfig(AppConfig):
     verbose_name = _("办件")
 
     def ready(self) -> None:
-        from tongban.core.calendar_store import on_calendar_change
+        from tongban.core import events
+        from tongban.core.calendar_store import CALENDAR_CHANGED
 
-        from . import inbox, menu, sweep  # noqa: F401  register inbox provider, menu, sweep
-        from .services import recompute_open_cases
+        from . import inbox, menu, tasks  # noqa: F401  register inbox provider, menu, sweep
 
-        on_calendar_change("cases")(recompute_open_cases)
+        events.subscribe(CALENDAR_CHANGED, tasks.on_calendar_changed)
 
         from tongban.portal.nav import PortalLink
         from tongban.portal.nav import register as portal_link

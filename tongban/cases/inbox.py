@@ -8,10 +8,11 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tongban.core import supervision
 from tongban.core.calendar import SHANGHAI
 from tongban.core.inbox import WorkItem, register, register_counter
 
-from .models import Press
+from .models import Case
 from .permissions import cases_for
 from .selectors import awaiting, awaiting_first
 
@@ -40,18 +41,16 @@ def case_items(actor):
             + (_("，待送达") if case.status == "concluded" else ""),
             tags=(case.get_status_display(),),
         )
-    presses = (
-        Press.objects.filter(resolved_at__isnull=True, case__in=cases_for(actor), case__handler=actor)
-        .select_related("case__version")
-        .order_by("-created_at")[:50]
-    )
+    presses = list(supervision.open_presses(cases_for(actor).filter(handler=actor)).order_by("-created_at")[:50])
+    pressed = Case.objects.select_related("version").in_bulk({p.object_id for p in presses})
     for press in presses:
+        case = pressed[press.object_id]
         yield WorkItem(
             module=_("督办"),
-            title=_("督办：%(name)s") % {"name": press.case.version.name},
-            url=reverse("cases:detail", args=[press.case_id]),
+            title=_("督办：%(name)s") % {"name": case.version.name},
+            url=f"{prefix}{case.pk}/",
             warning=press.warning or "yellow",
-            subtitle=f"{press.case.number} · {press.note[:40]}",
+            subtitle=f"{case.number} · {press.note[:40]}",
             tags=(_("督办"),),
         )
 

@@ -5,6 +5,7 @@ truth they are derived from is the transition history, the excluded periods and 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -113,9 +114,12 @@ class Case(models.Model):
     delivered_on = models.DateField(_("送达日期"), null=True, blank=True)
     visits = models.PositiveSmallIntegerField(_("到现场次数"), default=0)
     days_used = models.PositiveSmallIntegerField(_("实际用时（工作日）"), null=True, blank=True)
-    sweep_token = models.CharField(max_length=32, blank=True, help_text="claim of the sweep run that changed it")
+    notices_relayed = models.BooleanField(
+        default=False, help_text="the applicant hears of this case's notices through the group it belongs to"
+    )
     row_version = models.PositiveIntegerField(default=1, help_text="optimistic lock; bumps on each transition")
     updated_at = models.DateTimeField(auto_now=True)
+    presses = GenericRelation("core.Press", related_query_name="case")
 
     class Meta:
         verbose_name = _("办件")
@@ -299,25 +303,6 @@ class Document(models.Model):
         return f"{self.get_kind_display()} {self.number}"
 
 
-class Press(models.Model):
-    """A supervisor's press (督办) on a case; it lands in the handlers' inbox until answered."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="presses")
-    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(_("督办意见"))
-    warning = models.CharField(max_length=6, choices=Warning.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("督办")
-        verbose_name_plural = _("督办")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.case} 督办"
-
-
 class WarningEvent(models.Model):
     """A warning raised by the sweep (history for supervisors; the case row holds the current one)."""
 
@@ -335,12 +320,3 @@ class WarningEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.level} {self.raised_on}"
 
-
-class Counter(models.Model):
-    """Sequences for case and document numbers, incremented under a row lock."""
-
-    key = models.CharField(max_length=80, primary_key=True)
-    value = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.key}={self.value}"

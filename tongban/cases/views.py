@@ -314,9 +314,12 @@ def supervision(request):
     level = request.GET.get("level", "")
     qs = selectors.warnings_in_scope(request.user, level)
     page = CappedPaginator(qs, 25).get_page(request.GET.get("page"))
-    from .models import Press
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
 
-    presses = Press.objects.filter(case__in=cases_for(request.user)).select_related("case__version", "supervisor")[:20]
+    from tongban.core import supervision as core_supervision
+
+    presses = core_supervision.presses_on(cases_for(request.user)).prefetch_related(
+        GenericPrefetch("target", [Case.objects.select_related("version")]))[:20]
     return render(request, "cases/supervision.html", {
         "page": page, "level": level, "metrics": selectors.metrics(request.user), "presses": presses,
     })

@@ -13,3 +13,10 @@ class CoreConfig(AppConfig):
         from .calendar_store import cached_calendar
 
         WorkCalendar.set_default_loader(cached_calendar)
+
+        import datetime as dt
+
+        from . import sweeps
+        from .tasks import retry_event_deliveries
+
+        sweeps.register("core.event_retries", retry_event_deliveries, dt.timedelta(minutes=1))

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 
 from . import audit
 from .calendar import HOLIDAY_NAMES
@@ -102,44 +104,38 @@ def invalidate() -> None:
         _cache["checked"] = 0.0
 
 
-# --- recomputation hooks ---------------------------------------------------------------------
+# --- recomputation ------------------------------------------------------------------------------
+#
+# A change publishes the event "calendar.changed" (change_id=...). Every module with working-day
+# deadlines subscribes a handler that calls `recompute_for(change_id, recompute)`, its own
+# function taking the changed days and returning how many deadlines it moved. The event system
+# delivers each module's recompute as its own retried task.
 
-RecomputeHook = Callable[[set[dt.date]], int]
-_hooks: dict[str, RecomputeHook] = {}
-
-
-def on_calendar_change(name: str):
-    """Modules that keep deadlines register a hook: given the changed days, recompute the open
-    deadlines that depend on them and return how many changed."""
-
-    def decorator(func: RecomputeHook) -> RecomputeHook:
-        _hooks[name] = func
-        return func
-
-    return decorator
+RecomputeFn = Callable[[set[dt.date]], int]
+CALENDAR_CHANGED = "calendar.changed"
 
 
-def run_recompute(change_id: int) -> int:
+def recompute_for(change_id: int, recompute: RecomputeFn, *, module: str = "") -> int:
     change = CalendarChange.objects.filter(pk=change_id).first()
     if change is None:
         return 0
-    invalidate()
+    invalidate()  # this process may not have seen the change yet
     days = {dt.date.fromisoformat(d) for d in change.changed_days}
-    total = sum(hook(days) for hook in _hooks.values())
-    CalendarChange.objects.filter(pk=change_id).update(recomputed=total)
+    moved = recompute(days)
+    CalendarChange.objects.filter(pk=change_id).update(recomputed=Coalesce(F("recomputed"), 0) + moved)
     audit.record(
         "calendar.recompute",
         obj=change,
-        changes={"days": sorted(change.changed_days), "deadlines_recomputed": total},
+        changes={"days": sorted(change.changed_days), "module": module, "deadlines_recomputed": moved},
     )
-    return total
+    return moved
 
 
 # --- services --------------------------------------------------------------------------------
 
 
 def _record_change(actor, summary: str, days: Iterable[dt.date]) -> CalendarChange:
-    from .tasks import recompute_deadlines
+    from . import events
 
     change = CalendarChange.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
@@ -147,9 +143,8 @@ def _record_change(actor, summary: str, days: Iterable[dt.date]) -> CalendarChan
         changed_days=sorted({d.isoformat() for d in days}),
     )
     audit.record("calendar.change", actor=actor, obj=change, changes={"days": change.changed_days})
-    change_id = change.pk
     transaction.on_commit(invalidate)
-    transaction.on_commit(lambda: recompute_deadlines.enqueue(change_id))
+    events.publish(CALENDAR_CHANGED, change_id=change.pk)
     return change
 
 

@@ -10,8 +10,15 @@ def send_outbound(note_id: int, sms: bool, email: bool) -> None:
 
 
 @task(queue_name="default")
-def recompute_deadlines(change_id: int) -> int:
-    # Idempotent: recomputing from the current calendar twice gives the same deadlines.
-    from .calendar_store import run_recompute
+def deliver_event(delivery_id: int) -> str:
+    # Idempotent: the delivery row is claimed with a conditional UPDATE before the subscriber runs.
+    from . import events
 
-    return run_recompute(change_id)
+    return events.deliver(delivery_id)
+
+
+@task(queue_name="default")
+def retry_event_deliveries() -> int:
+    from . import events
+
+    return events.retry_due()

@@ -8,14 +8,12 @@ class LicencesConfig(AppConfig):
     verbose_name = _("电子证照")
 
     def ready(self) -> None:
-        from tongban.cases.services import DECISION_HOOKS
+        from tongban.core import events
         from tongban.workspace.menu import MenuEntry, register
 
-        from . import permissions, tasks  # noqa: F401  grant permissions, register sweeps
-        from .services import on_decision
+        from . import permissions, tasks
 
-        if on_decision not in DECISION_HOOKS:
-            DECISION_HOOKS.append(on_decision)
+        events.subscribe("case.decided", tasks.on_case_decided)
         section = _("电子证照")
         register(MenuEntry(section, _("证照查询"), "licences:list", "patch-check", permissions.VIEW, 400))
         register(MenuEntry(section, _("证照类型"), "licences:types", "card-list", permissions.VIEW, 410))

@@ -198,12 +198,3 @@ class LicenceUse(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.licence_id}"
 
-
-class Sequence(models.Model):
-    """Licence number sequences, incremented under a row lock."""
-
-    key = models.CharField(max_length=120, primary_key=True)
-    value = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.key}={self.value}"

@@ -18,9 +18,10 @@ from tongban.accounts.permissions import deny, in_scope, require
 from tongban.core import audit, timeutil
 from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
+from tongban.core.sequences import next_number
 
 from . import signing
-from .models import Licence, LicenceEvent, LicenceType, LicenceTypeItem, Sequence, Status
+from .models import Licence, LicenceEvent, LicenceType, LicenceTypeItem, Status
 from .permissions import ISSUE, MANAGE_TYPES, REVOKE, get_licence_for, is_holder
 
 log = logging.getLogger(__name__)
@@ -100,21 +101,6 @@ def licence_type_save(*, actor, data: Mapping, instance: LicenceType | None = No
 # --- issuing --------------------------------------------------------------------------------------
 
 
-def _next(key: str) -> int:
-    with transaction.atomic():
-        row = Sequence.objects.select_for_update().filter(key=key).first()
-        if row is None:
-            try:
-                with transaction.atomic():
-                    Sequence.objects.create(key=key, value=0)
-            except IntegrityError:
-                pass
-            row = Sequence.objects.select_for_update().get(key=key)
-        row.value += 1
-        row.save(update_fields=["value"])
-        return row.value
-
-
 def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
@@ -159,7 +145,7 @@ def licence_issue(
         raise ValidationError("有效期截止日期不能早于签发日期。")
     key = signing.active_key(issuer.agency() if hasattr(issuer, "agency") else issuer, actor=actor)
     signer = key.organisation
-    number = f"{licence_type.code}-{signer.code}-{issued_on.year}-{_next(f'{licence_type.code}:{signer.code}:{issued_on.year}'):05d}"
+    number = f"{licence_type.code}-{signer.code}-{issued_on.year}-{next_number(f'licence:{licence_type.code}:{signer.code}', period=issued_on.year):05d}"
     rows = [{"key": f["key"], "label": f["label"], "value": str(fields.get(f["key"], "") or "")}
             for f in licence_type.fields]
     payload = {
@@ -238,15 +224,6 @@ def licence_issue_for_case(case_id: int) -> Licence | None:
         )
     except IntegrityError:  # issued concurrently by the hook and the sweep
         return Licence.objects.filter(case=case, licence_type=lt).first()
-
-
-def on_decision(case_id: int) -> None:
-    """DECISION_HOOKS entry: runs after the decision commits. A failure here must not turn the
-    leader's committed decision into an error page; the sweep issues what was missed."""
-    try:
-        licence_issue_for_case(case_id)
-    except Exception:
-        log.exception("issuing the licence of case %s failed; the licence sweep will retry", case_id)
 
 
 def issue_missing(since_days: int = 30) -> int:

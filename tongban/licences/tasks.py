@@ -18,3 +18,11 @@ def licence_sweep() -> dict:
 
 
 sweeps.register("licences", licence_sweep, dt.timedelta(minutes=10))
+
+
+def on_case_decided(case_id: int, decision: str = "") -> None:
+    """Subscriber of "case.decided": an approved case of a mapped item gets its e-licence.
+    Idempotent (one licence per case and type); a failure is retried by the event delivery."""
+    from .services import licence_issue_for_case
+
+    licence_issue_for_case(case_id)

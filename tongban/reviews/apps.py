@@ -8,18 +8,17 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("好差评")
 
     def ready(self) -> None:
-        from tongban.appeals import services as appeal_services
-        from tongban.cases import services as case_services
+        from tongban.core import events
+        from tongban.core.calendar_store import CALENDAR_CHANGED
 
-        from . import inbox, menu, sweep  # noqa: F401  register inbox provider, menu, sweep
+        from . import inbox, menu, tasks  # noqa: F401  register inbox provider, menu, sweep
         from .hooks import invite_appeal_rating, invite_case_rating
 
         # Invite the applicant to rate once a case is decided, and the requester once an appeal
-        # is answered; both apps call their hooks with the id after their commit.
-        if invite_case_rating not in case_services.DECISION_HOOKS:
-            case_services.DECISION_HOOKS.append(invite_case_rating)
-        if invite_appeal_rating not in appeal_services.REPLY_HOOKS:
-            appeal_services.REPLY_HOOKS.append(invite_appeal_rating)
+        # is answered.
+        events.subscribe("case.decided", invite_case_rating)
+        events.subscribe("appeal.replied", invite_appeal_rating)
+        events.subscribe(CALENDAR_CHANGED, tasks.on_calendar_changed)
 
         from tongban.portal.nav import PortalLink
         from tongban.portal.nav import register as portal_link

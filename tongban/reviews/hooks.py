@@ -1,4 +1,4 @@
-"""Invitations to rate, called by the cases and appeals apps after their own commits."""
+"""Invitations to rate: subscribers of "case.decided" and "appeal.replied"."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.urls import reverse
 from tongban.core.notifications import notify
 
 
-def invite_case_rating(case_id: int) -> None:
+def invite_case_rating(case_id: int, decision: str = "") -> None:
     """A decided case: its applicant is invited to rate it (once)."""
     from tongban.cases.models import Case
 

@@ -1,12 +1,13 @@
-"""Deadline warnings for open rectifications (set-based and idempotent)."""
+"""Deadline warnings for open rectifications (set-based and idempotent), and their recompute
+when the calendar changes."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django_tasks import task
+from django.db.models import F
 
-from tongban.core import sweeps, timeutil
+from tongban.core import audit, clocks, timeutil
 from tongban.core.calendar import WorkCalendar
 
 from .models import Rectification
@@ -15,22 +16,28 @@ OPEN = [Rectification.Status.VERIFYING, Rectification.Status.RECTIFYING]
 
 
 def run_sweep(today: dt.date | None = None) -> dict[str, int]:
-    from tongban.appeals.services import warning_days
-
     today = today or timeutil.today()
-    limit = WorkCalendar.default().add_workdays(today, warning_days())
+    return clocks.apply_warnings(
+        Rectification.objects.filter(status__in=OPEN), "due_on", today=today,
+        cal=WorkCalendar.default(), stopped=Rectification.objects.exclude(status__in=OPEN),
+    )
+
+
+def recompute_open_rectifications(days: set[dt.date]) -> int:
+    """Open rectification deadlines are `limit_days` working days after opening: a changed day
+    on or before a deadline moves it."""
+    cal = WorkCalendar.default()
+    today = timeutil.today()
     qs = Rectification.objects.filter(status__in=OPEN)
-    return {
-        "red": qs.filter(due_on__lt=today).exclude(warning="red").update(warning="red"),
-        "yellow": qs.filter(due_on__gte=today, due_on__lte=limit).exclude(warning="yellow").update(warning="yellow"),
-        "cleared": qs.filter(due_on__gt=limit).exclude(warning="").update(warning="")
-        + Rectification.objects.exclude(status__in=OPEN).exclude(warning="").update(warning=""),
-    }
-
-
-@task(queue_name="default")
-def rectification_sweep() -> dict[str, int]:
-    return run_sweep()
-
-
-sweeps.register("reviews.rectifications", rectification_sweep, dt.timedelta(minutes=10))
+    if days:
+        qs = qs.filter(due_on__gte=min(days))
+    moved = 0
+    for rect in qs.only("pk", "opened_on", "limit_days", "due_on", "status").iterator(chunk_size=500):
+        due = cal.add_workdays(rect.opened_on, rect.limit_days)
+        if due != rect.due_on:
+            Rectification.objects.filter(pk=rect.pk).update(
+                due_on=due, warning=clocks.warning_for(due, today, cal=cal), row_version=F("row_version") + 1)
+            audit.record("reviews.rectification_recompute", obj=rect,
+                         changes={"due_on": [str(rect.due_on), str(due)]})
+            moved += 1
+    return moved

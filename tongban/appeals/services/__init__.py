@@ -12,11 +12,9 @@ from ._common import (  # noqa: F401
     MAX_CONTENT,
     PHONE_RE,
     QUERY_ALPHABET,
-    REPLY_HOOKS,
     _actor_or_none,
     _check,
     _lock,
-    _next,
     _number,
     _step,
     _tell_requester,
@@ -24,11 +22,8 @@ from ._common import (  # noqa: F401
     _today,
     recompute,
     unit_staff,
-    warning_days,
-    warning_for,
 )
 from .handling import (  # noqa: F401
-    _after_reply,
     _callback,
     _pending_transfer,
     _reopen,

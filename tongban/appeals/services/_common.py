@@ -5,23 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from tongban.accounts.models import Organisation, Role, User
 from tongban.accounts.permissions import has_perm
-from tongban.core import audit, timeutil
+from tongban.core import audit, clocks, supervision, timeutil
 from tongban.core.calendar import WorkCalendar
 from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
+from tongban.core.sequences import next_number
 
 from ..models import (
     OPEN_STATUSES,
     Appeal,
-    Counter,
-    Press,
     Status,
     Step,
     Warning,
@@ -64,20 +62,6 @@ def _today() -> dt.date:
     return timeutil.today()
 
 
-def warning_days() -> int:
-    return getattr(settings, "TONGBAN_WARNING_DAYS", 2)
-
-
-def warning_for(due: dt.date | None, today: dt.date, cal: WorkCalendar) -> str:
-    if due is None:
-        return Warning.NONE
-    if due < today:
-        return Warning.RED
-    if due <= cal.add_workdays(today, warning_days()):
-        return Warning.YELLOW
-    return Warning.NONE
-
-
 def recompute(
     appeal: Appeal, *, today: dt.date | None = None, cal: WorkCalendar | None = None
 ) -> None:
@@ -86,28 +70,13 @@ def recompute(
     today = today or _today()
     appeal.due_on = cal.add_workdays(appeal.clock_from, appeal.limit_days)
     appeal.warning = (
-        warning_for(appeal.due_on, today, cal) if appeal.status in OPEN_STATUSES else Warning.NONE
+        clocks.warning_for(appeal.due_on, today, cal=cal) if appeal.status in OPEN_STATUSES else Warning.NONE
     )
-
-
-def _next(key: str) -> int:
-    with transaction.atomic():
-        counter = Counter.objects.select_for_update().filter(key=key).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    Counter.objects.create(key=key, value=0)
-            except IntegrityError:
-                pass  # another transaction created it first
-            counter = Counter.objects.select_for_update().get(key=key)
-        counter.value += 1
-        counter.save(update_fields=["value"])
-        return counter.value
 
 
 def _number(on: dt.date) -> str:
     stamp = on.strftime("%Y%m%d")
-    return f"SQ{stamp}{_next(f'appeal:{stamp}'):05d}"
+    return f"SQ{stamp}{next_number('appeal', period=stamp):05d}"
 
 
 def _actor_or_none(actor):
@@ -143,9 +112,7 @@ def _step(
         data=data or {},
     )
     if who is not None and getattr(who, "is_staff_member", False) and action not in ("press",):
-        Press.objects.filter(appeal=appeal, resolved_at__isnull=True).update(
-            resolved_at=timezone.now()
-        )
+        supervision.resolve(appeal, actor=who)  # acting on a pressed appeal answers its presses
     audit.record(
         f"appeal.{action}",
         actor=who,
@@ -218,6 +185,3 @@ def _tell_requester(appeal: Appeal, title: str, body: str = "") -> None:
 
 # --- submission ---------------------------------------------------------------------------------
 
-
-# Modules that act on an answered appeal (reviews invites a rating) register here.
-REPLY_HOOKS: list = []

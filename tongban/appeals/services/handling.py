@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tongban.accounts.models import Organisation
 from tongban.accounts.permissions import deny, has_perm
+from tongban.core import events
 from tongban.core.errors import Conflict
 
 from .. import routing
@@ -22,7 +23,6 @@ from ..models import (
 from ..permissions import acts_for, get_appeal_by_code, require_handler
 from ._common import (
     MAX_CONTENT,
-    REPLY_HOOKS,
     _actor_or_none,
     _check,
     _lock,
@@ -191,13 +191,8 @@ def appeal_reply(*, actor, appeal_id: int, body: str, expected_version: int | No
     appeal.handler = appeal.handler or actor
     _step(appeal, action="reply", to=Status.REPLIED, actor=actor, note=body)
     transaction.on_commit(lambda: _tell_requester(appeal, "已答复", body[:120]))
-    transaction.on_commit(lambda: _after_reply(appeal.pk))
+    events.publish("appeal.replied", appeal_id=appeal.pk)
     return reply
-
-
-def _after_reply(appeal_id: int) -> None:
-    for hook in REPLY_HOOKS:
-        hook(appeal_id)
 
 
 def _callback(appeal: Appeal, *, actor, satisfaction: str, note: str, method: str) -> Callback:

@@ -6,28 +6,28 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tongban.accounts.models import Organisation
 from tongban.accounts.permissions import deny, has_perm
-from tongban.core import audit
+from tongban.core import audit, supervision
 from tongban.core.calendar import WorkCalendar
 from tongban.core.errors import Conflict
 
 from ..models import (
     OPEN_STATUSES,
     Appeal,
-    Press,
     Status,
     Step,
     Transfer,
 )
 from ..permissions import get_appeal_for, require_handler
-from ._common import _lock, _step, _tell_requester, _tell_staff, _today, recompute, unit_staff
+from ._common import _lock, _step, _tell_requester, _today, recompute, unit_staff
 
 
 @transaction.atomic
-def appeal_press(*, actor, appeal_id: int, note: str) -> Press:
+def appeal_press(*, actor, appeal_id: int, note: str):
     appeal = get_appeal_for(actor, appeal_id, for_update=True)
     if not has_perm(actor, "appeals.press"):
         raise deny(actor, "appeals.press", appeal)
@@ -35,7 +35,16 @@ def appeal_press(*, actor, appeal_id: int, note: str) -> Press:
         raise Conflict("诉求已答复或办结，无需督办。", code="closed")
     if not (note or "").strip():
         raise ValidationError({"note": ["请填写督办意见。"]})
-    press = Press.objects.create(appeal=appeal, supervisor=actor, note=note.strip())
+    org = appeal.pending_organisation or appeal.organisation
+    press = supervision.press(
+        actor=actor,
+        obj=appeal,
+        note=note,
+        warning=appeal.warning,
+        notify_users=[appeal.handler, appeal.first_receiver] if appeal.handler_id else unit_staff(org),
+        title=f"{appeal.number}：督办",
+        url=reverse("appeals:detail", args=[appeal.pk]),
+    )
     Step.objects.create(
         appeal=appeal,
         action="press",
@@ -48,12 +57,6 @@ def appeal_press(*, actor, appeal_id: int, note: str) -> Press:
         note=note.strip(),
         data={"warning": appeal.warning},
     )
-    audit.record(
-        "appeal.press", actor=actor, obj=appeal, changes={"note": note, "warning": appeal.warning}
-    )
-    org = appeal.pending_organisation or appeal.organisation
-    targets = [appeal.handler, appeal.first_receiver] if appeal.handler_id else unit_staff(org)
-    transaction.on_commit(lambda: _tell_staff(targets, appeal, "督办", note, level="warning"))
     return press
 
 
@@ -126,11 +129,14 @@ def appeal_set_respondent(*, actor, appeal_id: int, respondent_id: int | None) -
 
 
 def recompute_open_appeals(days: set[dt.date]) -> int:
-    """Calendar-change hook: recompute the due date of every open appeal."""
+    """Recompute the due date of every open appeal whose deadline may touch a changed day."""
     cal = WorkCalendar.default()
     today = _today()
     changed = 0
-    for appeal in Appeal.objects.filter(status__in=OPEN_STATUSES).iterator(chunk_size=500):
+    qs = Appeal.objects.filter(status__in=OPEN_STATUSES)
+    if days:
+        qs = qs.filter(due_on__gte=min(days))
+    for appeal in qs.iterator(chunk_size=500):
         before = appeal.due_on
         recompute(appeal, today=today, cal=cal)
         if appeal.due_on != before:

@@ -7,26 +7,22 @@ gets a Conflict (HTTP 409) with a Chinese message. A stale page (its `expected_v
 matches) gets the same, so nothing is lost or done twice, on SQLite too.
 """
 
-from ._common import (  # noqa: F401
+from ._common import (
     ACCEPTANCE_DAYS,
     ACTION_LABELS,
     ALLOWED_FROM,
-    DECISION_HOOKS,
     DELIVERY_DAYS,
     EXTENSION_DAYS,
     QUERY_ALPHABET,
-    SUPPLEMENT_HOOKS,
-    _forget_progress,
+    forget_progress,
     recompute_clock,
-    resolve_presses,
-    warning_days,
-    warning_for,
 )
-from .submission import case_register_walk_in, case_submit  # noqa: F401
-from .supervision import case_press, recompute_open_cases  # noqa: F401
-from .transitions import (  # noqa: F401
+from .submission import case_register_walk_in, case_submit
+from .supervision import case_press, recompute_open_cases
+from .transitions import (
     case_accept,
     case_decide,
+    case_deem_accept,
     case_deliver,
     case_extend,
     case_pause,
@@ -38,3 +34,31 @@ from .transitions import (  # noqa: F401
     case_terminate,
     case_withdraw,
 )
+
+__all__ = [
+    "ACCEPTANCE_DAYS",
+    "ACTION_LABELS",
+    "ALLOWED_FROM",
+    "DELIVERY_DAYS",
+    "EXTENSION_DAYS",
+    "QUERY_ALPHABET",
+    "case_accept",
+    "case_decide",
+    "case_deem_accept",
+    "case_deliver",
+    "case_extend",
+    "case_pause",
+    "case_press",
+    "case_register_walk_in",
+    "case_reject",
+    "case_request_supplement",
+    "case_resume",
+    "case_submit",
+    "case_submit_review",
+    "case_supplement",
+    "case_terminate",
+    "case_withdraw",
+    "forget_progress",
+    "recompute_clock",
+    "recompute_open_cases",
+]

@@ -6,25 +6,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.permissions import deny, require
-from tongban.core import audit, timeutil
+from tongban.core import audit, clocks, supervision, timeutil
 from tongban.core.calendar import WorkCalendar
 from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
+from tongban.core.sequences import next_number
 
 from ..models import (
     CLOCKED_STATUSES,
     OPEN_STATUSES,
     Case,
-    Counter,
     Document,
-    Press,
     Status,
     Transition,
     Warning,
@@ -73,10 +71,6 @@ ALLOWED_FROM: dict[str, list[str]] = {
 }
 
 
-def warning_days() -> int:
-    return getattr(settings, "TONGBAN_WARNING_DAYS", 2)
-
-
 def _today() -> dt.date:
     return timeutil.today()
 
@@ -88,25 +82,9 @@ def _cal() -> WorkCalendar:
 # --- numbering ------------------------------------------------------------------------------
 
 
-def _next(key: str) -> int:
-    """The next value of a named sequence, under a row lock (gap-free within committed work)."""
-    with transaction.atomic():
-        counter = Counter.objects.select_for_update().filter(key=key).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    Counter.objects.create(key=key, value=0)
-            except IntegrityError:
-                pass  # another transaction created it first
-            counter = Counter.objects.select_for_update().get(key=key)
-        counter.value += 1
-        counter.save(update_fields=["value"])
-        return counter.value
-
-
 def _case_number(org, on: dt.date) -> str:
     stamp = on.strftime("%Y%m%d")
-    return f"{org.code}-{stamp}-{_next(f'case:{org.code}:{stamp}'):04d}"
+    return f"{org.code}-{stamp}-{next_number(f'case:{org.code}', period=stamp):04d}"
 
 
 DOC_ABBR = {
@@ -124,7 +102,7 @@ def _issue_document(case: Case, kind: str, content: dict, on: dt.date) -> Docume
     org = case.organisation
     agency = org.agency()  # documents carry the agency's abbreviation, as paper ones do
     prefix = agency.short_name or agency.name
-    seq = _next(f"doc:{org.code}:{kind}:{on.year}")
+    seq = next_number(f"doc:{org.code}:{kind}", period=on.year)
     number = f"{prefix}{DOC_ABBR[kind]}〔{on.year}〕{seq}号"
     base = {
         "case_number": case.number,
@@ -160,18 +138,6 @@ def _stage_limit(case: Case) -> int | None:
         ):
             return stage.limit_days
     return None
-
-
-def warning_for(due: dt.date | None, today: dt.date, cal: WorkCalendar) -> str:
-    """Red when past 24:00 of the due date, yellow when at most the threshold of working days
-    remain. The sweep applies the same rule in SQL."""
-    if due is None:
-        return Warning.NONE
-    if due < today:
-        return Warning.RED
-    if due <= cal.add_workdays(today, warning_days()):
-        return Warning.YELLOW
-    return Warning.NONE
 
 
 def recompute_clock(
@@ -215,13 +181,13 @@ def recompute_clock(
         Status.CONCLUDED: case.stage_due,
     }.get(case.status)
     if case.status == Status.SUBMITTED:
-        case.warning = warning_for(case.acceptance_due, today, cal)
+        case.warning = clocks.warning_for(case.acceptance_due, today, cal=cal)
     elif case.status in CLOCKED_STATUSES:
-        case.warning = warning_for(case.promised_due, today, cal)
+        case.warning = clocks.warning_for(case.promised_due, today, cal=cal)
     else:
         case.warning = Warning.NONE
     active = case.status in (*CLOCKED_STATUSES, Status.SUBMITTED, Status.CONCLUDED)
-    case.stage_warning = warning_for(case.stage_due, today, cal) if active else Warning.NONE
+    case.stage_warning = clocks.warning_for(case.stage_due, today, cal=cal) if active else Warning.NONE
     case.legal_overdue = bool(
         case.legal_due and case.status in CLOCKED_STATUSES and case.legal_due < today
     ) or bool(case.legal_due and case.concluded_on and case.concluded_on > case.legal_due)
@@ -260,6 +226,7 @@ def _transition(
     effective_on: dt.date | None = None,
     data: dict | None = None,
     today: dt.date | None = None,
+    actor_name: str | None = None,
 ) -> Transition:
     today = today or _today()
     before = case.status
@@ -275,15 +242,15 @@ def _transition(
         from_status=before,
         to_status=to,
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(actor.display_name if getattr(actor, "pk", None) else "系统"),
+        actor_name=actor_name or (actor.display_name if getattr(actor, "pk", None) else "系统"),
         at=timezone.now(),
         effective_on=effective_on or today,
         note=note,
         data=data or {},
     )
     if getattr(actor, "is_staff_member", False):
-        resolve_presses(case)
-    _forget_progress(case)
+        supervision.resolve(case, actor=actor)  # acting on a pressed case answers its presses
+    forget_progress(case)
     audit.record(
         f"case.{action}",
         actor=actor if getattr(actor, "pk", None) else None,
@@ -293,7 +260,7 @@ def _transition(
     return row
 
 
-def _forget_progress(case: Case) -> None:
+def forget_progress(case: Case) -> None:
     """The public progress query caches briefly; a transition makes the cached answer stale."""
     from django.core.cache import cache
 
@@ -344,19 +311,3 @@ def _approvers(case: Case):
         )
     )
 
-
-# Modules that act on a decision (licences issues e-licences) register here.
-DECISION_HOOKS: list = []
-
-# Modules that relay a supplement notice themselves (a bundle sends one notice for all its cases).
-SUPPLEMENT_HOOKS: list = []
-
-
-def _after_decision(case_id: int) -> None:
-    for hook in DECISION_HOOKS:
-        hook(case_id)
-
-
-def resolve_presses(case: Case) -> None:
-    """Acting on a pressed case answers its presses."""
-    Press.objects.filter(case=case, resolved_at__isnull=True).update(resolved_at=timezone.now())

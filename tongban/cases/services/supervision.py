@@ -6,18 +6,19 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
-from tongban.core import audit
+from tongban.core import audit, supervision
 from tongban.core.errors import Conflict
+from tongban.core.models import Press
 
 from ..models import (
     OPEN_STATUSES,
     Case,
-    Press,
     Status,
 )
 from ..permissions import get_case_for
-from ._common import _cal, _clerks, _tell_staff, _today, recompute_clock
+from ._common import _cal, _clerks, _today, recompute_clock
 
 
 @transaction.atomic
@@ -28,19 +29,19 @@ def case_press(*, actor, case_id: int, note: str) -> Press:
         raise Conflict("办件已结束，无需督办。", code="closed")
     if not note.strip():
         raise ValidationError({"note": ["请填写督办意见。"]})
-    press = Press.objects.create(
-        case=case, supervisor=actor, note=note.strip(), warning=case.warning
+    return supervision.press(
+        actor=actor,
+        obj=case,
+        note=note,
+        warning=case.warning,
+        notify_users=[case.handler] if case.handler else _clerks(case),
+        title=f"{case.number}：督办",
+        url=reverse("cases:detail", args=[case.pk]),
     )
-    audit.record(
-        "case.press", actor=actor, obj=case, changes={"note": note, "warning": case.warning}
-    )
-    targets = [case.handler] if case.handler else _clerks(case)
-    transaction.on_commit(lambda: _tell_staff(targets, case, "督办", note, level="warning"))
-    return press
 
 
 def recompute_open_cases(days: set[dt.date]) -> int:
-    """Calendar-change hook: recompute every open case whose period may touch a changed day."""
+    """Recompute every open (or not yet delivered) case whose period may touch a changed day."""
     cal = _cal()
     today = _today()
     changed = 0
@@ -61,15 +62,19 @@ def recompute_open_cases(days: set[dt.date]) -> int:
         .prefetch_related("excluded_periods", "version__stages")
     )
     for case in qs.iterator(chunk_size=500):
-        before = (case.acceptance_due, case.legal_due, case.promised_due, case.stage_due)
+        before = (case.acceptance_due, case.legal_due, case.promised_due, case.stage_due,
+                  case.paused_days, case.days_used)
         recompute_clock(case, today=today, cal=cal)
-        after = (case.acceptance_due, case.legal_due, case.promised_due, case.stage_due)
+        after = (case.acceptance_due, case.legal_due, case.promised_due, case.stage_due,
+                 case.paused_days, case.days_used)
         if before != after:
             Case.objects.filter(pk=case.pk).update(
                 acceptance_due=case.acceptance_due,
                 legal_due=case.legal_due,
                 promised_due=case.promised_due,
                 stage_due=case.stage_due,
+                paused_days=case.paused_days,
+                days_used=case.days_used,
                 due_on=case.due_on,
                 warning=case.warning,
                 stage_warning=case.stage_warning,

@@ -3,13 +3,14 @@ delivery, withdrawal and termination."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tongban.accounts.permissions import deny
-from tongban.core import attachments
+from tongban.core import attachments, events
 from tongban.core.errors import Conflict
 
 from ..models import (
@@ -25,9 +26,8 @@ from ..models import (
 )
 from ..permissions import is_applicant_of
 from ._common import (
+    ACCEPTANCE_DAYS,
     EXTENSION_DAYS,
-    SUPPLEMENT_HOOKS,
-    _after_decision,
     _approvers,
     _clerks,
     _issue_document,
@@ -66,6 +66,53 @@ def case_accept(
             case, "已受理", f"受理通知书 {doc.number}；承诺 {case.promised_due} 前办结。"
         )
     )
+    return case
+
+
+def case_deem_accept(*, case_id: int, today: dt.date | None = None) -> Case | None:
+    """《行政许可法》第三十二条: no acceptance, refusal or supplement notice within the acceptance
+    period means the application is accepted as of the day it was received. The sweep calls this
+    for each overdue case; it goes through the same transition as a clerk's acceptance (row,
+    audit event, numbered 受理通知书 dated the receipt day). Returns None when the case is no
+    longer due (accepted meanwhile, or taken by another worker)."""
+    from tongban.accounts.selectors import supervisors_of
+
+    today = today or _today()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id, status=Status.SUBMITTED).first()
+        if case is None or case.acceptance_due is None or case.acceptance_due >= today:
+            return None
+        limit = case.version.acceptance_limit_days or ACCEPTANCE_DAYS
+        why = (
+            f"自 {case.received_on} 收件起 {limit} 个工作日内（至 {case.acceptance_due} 24:00）"
+            "未作出受理、不予受理或补正告知，依《中华人民共和国行政许可法》第三十二条视为受理，"
+            "受理日期为收件之日。"
+        )
+        case.deemed_accepted = True
+        case.accepted_on = case.received_on
+        _transition(
+            case, action="deem_accept", to=Status.REVIEW, actor=None, note=why,
+            effective_on=case.received_on, today=today, actor_name="系统（电子监察）",
+        )
+        doc = _issue_document(
+            case,
+            Document.Kind.ACCEPTANCE,
+            {
+                "accepted_on": case.received_on.isoformat(),
+                "promised_due": case.promised_due.isoformat(),
+                "legal_due": case.legal_due.isoformat(),
+                "deemed": True,
+                "note": why,
+            },
+            case.received_on,
+        )
+        supervisors = supervisors_of(case.organisation)
+        transaction.on_commit(
+            lambda: _tell_applicant(case, "已视为受理", f"{why}受理通知书 {doc.number}。")
+        )
+        transaction.on_commit(
+            lambda: _tell_staff(supervisors, case, "逾期未受理，已视为受理", why, level="warning")
+        )
     return case
 
 
@@ -150,12 +197,11 @@ def case_request_supplement(
     )
     doc = _issue_document(case, Document.Kind.SUPPLEMENT, {"items": clean, "note": note}, today)
     listing = "；".join(f"{i['name']}（{i['problem']}）" for i in clean)
-    if not hasattr(case, "bundle_entry"):  # a bundle's applicant gets one notice for the bundle
+    if not case.notices_relayed:  # else the group the case belongs to sends one notice for all
         transaction.on_commit(
             lambda: _tell_applicant(case, "请补正材料", f"补正材料通知书 {doc.number}：{listing}")
         )
-    for hook in SUPPLEMENT_HOOKS:
-        transaction.on_commit(lambda hook=hook: hook(case.pk))
+    events.publish("case.supplement_requested", case_id=case.pk)
     return case
 
 
@@ -381,7 +427,7 @@ def case_decide(
     transaction.on_commit(
         lambda: _tell_applicant(case, label, f"{doc.get_kind_display()} {doc.number}")
     )
-    transaction.on_commit(lambda: _after_decision(case.pk))
+    events.publish("case.decided", case_id=case.pk, decision=decision)
     return case
 
 

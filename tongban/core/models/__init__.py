@@ -1,7 +1,10 @@
 from .attachments import Attachment
 from .audit import AuditChainHead, AuditEvent
 from .calendar import CalendarChange, CalendarDay, CalendarYear
+from .events import EventDelivery
 from .notifications import Notification
+from .sequences import Sequence
+from .supervision import Press
 from .worker import SweepSchedule, WorkerHeartbeat
 
 __all__ = [
@@ -11,7 +14,10 @@ __all__ = [
     "CalendarChange",
     "CalendarDay",
     "CalendarYear",
+    "EventDelivery",
     "Notification",
+    "Press",
+    "Sequence",
     "SweepSchedule",
     "WorkerHeartbeat",
 ]
