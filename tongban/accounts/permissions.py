@@ -133,3 +133,11 @@ def requires(perm: str, *, staff_only: bool = True):
         return wrapped
 
     return decorator
+
+
+def require_applicant(request) -> None:
+    """Pages for enterprises and citizens only (我的办件, 我的证照 …)."""
+    from django.utils.translation import gettext as _
+
+    if not getattr(request.user, "is_applicant", False):
+        raise PermissionDenied(_("此页面供企业和个人用户使用。"))

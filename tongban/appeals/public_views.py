@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.core.errors import Conflict
+from tongban.core.errors import Conflict, errors_text
 from tongban.core.pagination import CappedPaginator
 from tongban.core.request_context import ip_from_request
 
@@ -24,7 +24,6 @@ from .kb_services import record_hit
 from .models import Article, Category, Channel, Kind, Satisfaction, Status
 from .permissions import appeals_for, get_appeal_by_code, get_appeal_for
 from .routing import RateLimited
-from .views import errors_text
 
 
 def _applicant_only(request):

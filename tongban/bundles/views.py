@@ -6,30 +6,23 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tongban.accounts.permissions import require_applicant
 from tongban.catalog.models import Bundle
 from tongban.core.errors import Conflict
+from tongban.core.errors import errors_dict as _errors
 from tongban.licences import reuse
 
 from . import selectors, services
 from .permissions import get_application_for
 
 
-def _applicant_only(request):
-    if not getattr(request.user, "is_applicant", False):
-        raise PermissionDenied(_("此页面供企业和个人用户使用。"))
-
-
-def _errors(exc: ValidationError) -> dict:
-    return exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
-
-
 def bundle_apply(request, code: str):
-    _applicant_only(request)
+    require_applicant(request)
     bundle = get_object_or_404(Bundle.objects.select_related("organisation"), code=code, is_published=True)
     errors: dict = {}
     try:
@@ -65,19 +58,19 @@ def bundle_apply(request, code: str):
 
 
 def my_bundles(request):
-    _applicant_only(request)
+    require_applicant(request)
     return render(request, "bundles/mine.html", {"views": selectors.my_applications(request.user)})
 
 
 def my_bundle(request, pk: int):
-    _applicant_only(request)
+    require_applicant(request)
     view = selectors.application_view(get_application_for(request.user, pk))
     return render(request, "bundles/my_detail.html", {"v": view, "application": view.application})
 
 
 @require_POST
 def my_bundle_supplement(request, pk: int):
-    _applicant_only(request)
+    require_applicant(request)
     application = get_application_for(request.user, pk)
     files: dict[int, dict] = {}
     for key, upload in request.FILES.items():

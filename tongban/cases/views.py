@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,29 +15,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import has_perm, requires
+from tongban.accounts.permissions import has_perm, require_applicant, requires
 from tongban.catalog.documents import FontUnavailable
 from tongban.catalog.models import ItemVersion, ServiceItem
 from tongban.core import pii, ratelimit
 from tongban.core.attachments import download_response
 from tongban.core.errors import Conflict
+from tongban.core.errors import errors_text as _errors
 from tongban.core.pagination import CappedPaginator
 
 from . import documents, selectors, services
 from .models import Case, CaseMaterial, Decision, Document, PauseKind, Status, Warning
 from .permissions import cases_for, get_case_for, is_applicant_of
-
-
-def _errors(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return "；".join(exc.messages)
-
-
-def _applicant_only(request):
-    if not getattr(request.user, "is_applicant", False):
-        raise PermissionDenied(_("此页面供企业和个人用户使用。"))
-
 
 # --- applicant ---------------------------------------------------------------------------------
 
@@ -56,7 +45,7 @@ def _published(code: str) -> ItemVersion:
 
 def apply(request, code: str):
     """The application form of an item's current published version (by implementation code)."""
-    _applicant_only(request)
+    require_applicant(request)
     version = _published(code)
     materials = list(version.materials.all())
     errors: dict = {}
@@ -99,21 +88,21 @@ def _reusable_ids(version) -> set[int]:
 
 
 def my_cases(request):
-    _applicant_only(request)
+    require_applicant(request)
     qs = cases_for(request.user).select_related("version", "organisation").order_by("-submitted_at")
     page = CappedPaginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "cases/my_cases.html", {"page": page})
 
 
 def my_case(request, pk: int):
-    _applicant_only(request)
+    require_applicant(request)
     case = get_case_for(request.user, pk)
     return render(request, "cases/my_case.html", _case_context(case))
 
 
 @require_POST
 def my_case_supplement(request, pk: int):
-    _applicant_only(request)
+    require_applicant(request)
     files = {key.removeprefix("material_"): f for key, f in request.FILES.items() if key.startswith("material_")}
     files.update({key: f for key, f in request.FILES.items() if key.startswith("other_")})
     try:
@@ -131,7 +120,7 @@ def my_case_supplement(request, pk: int):
 
 @require_POST
 def my_case_withdraw(request, pk: int):
-    _applicant_only(request)
+    require_applicant(request)
     try:
         services.case_withdraw(actor=request.user, case_id=pk, reason=request.POST.get("reason", ""),
                                expected_version=_int(request.POST.get("row_version")))

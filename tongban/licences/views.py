@@ -9,19 +9,20 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import has_perm, requires
+from tongban.accounts.permissions import has_perm, require_applicant, requires
 from tongban.catalog.documents import FontUnavailable
 from tongban.catalog.models import ItemVersion
 from tongban.core import timeutil
 from tongban.core.attachments import MAX_BYTES
 from tongban.core.errors import Conflict
+from tongban.core.errors import errors_text as _errors
 from tongban.core.masking import mask_citizen_id, mask_name
 from tongban.core.pagination import CappedPaginator
 
@@ -30,17 +31,6 @@ from .crypto import public_key_pem
 from .forms import LicenceTypeForm
 from .models import Licence, LicenceType, SigningKey, Status
 from .permissions import ISSUE, MANAGE_TYPES, REVOKE, VIEW, get_licence_for
-
-
-def _errors(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return "；".join(exc.messages)
-
-
-def _applicant_only(request):
-    if not getattr(request.user, "is_applicant", False):
-        raise PermissionDenied(_("此页面供企业和个人用户使用。"))
 
 
 def _field_rows(licence: Licence, only_public: bool = False) -> list[dict]:
@@ -128,13 +118,13 @@ def type_edit(request, pk: int | None = None):
 
 
 def my_licences(request):
-    _applicant_only(request)
+    require_applicant(request)
     rows = [(lic, signing.live_status(lic)) for lic in selectors.my_licences(request.user)[:200]]
     return render(request, "licences/mine.html", {"rows": rows})
 
 
 def my_licence(request, pk: int):
-    _applicant_only(request)
+    require_applicant(request)
     licence = get_licence_for(request.user, pk)
     if request.method == "POST":
         try:
@@ -244,7 +234,7 @@ def organisation_key_pem(request, org_code: str):
 @require_POST
 def reuse_check(request, version_id: int):
     """htmx: the applicant ticked (or unticked) the authorisation; show what licences provide."""
-    _applicant_only(request)
+    require_applicant(request)
     version = get_object_or_404(ItemVersion, pk=version_id, status=ItemVersion.Status.PUBLISHED)
     authorised = request.POST.get("licence_reuse") == "1"
     result = reuse.reuse_lookup(actor=request.user, version=version, authorised=authorised)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.permissions import has_perm, requires
-from tongban.core.errors import Conflict
+from tongban.core.errors import Conflict, errors_text
 from tongban.core.pagination import CappedPaginator
 
 from . import importer, profiles, selectors, services
@@ -28,13 +28,6 @@ from .permissions import (
     profiles_for,
 )
 from .rules.spec import FIELDS, OP_LABELS, ops_for
-
-
-def errors_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return "；".join(exc.messages)
-
 
 # --- policies ---------------------------------------------------------------------------------
 

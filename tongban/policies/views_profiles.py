@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.permissions import has_perm, requires
+from tongban.core.errors import errors_text
 
 from . import profiles, selectors
 from .columns import record_of
@@ -19,7 +20,6 @@ from .models import PolicyTag
 from .permissions import MANAGE, VIEW, get_profile_for
 from .rules.explain import fmt_fixed
 from .rules.regions import region_label
-from .views import errors_text
 
 
 def facts(profile) -> list[tuple[str, str]]:

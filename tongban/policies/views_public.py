@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.core.errors import Conflict
+from tongban.core.errors import Conflict, errors_text
 from tongban.core.pagination import CappedPaginator
 
 from . import fees, selectors, services
@@ -20,7 +20,6 @@ from .models import EnterpriseProfile, FeeSchedule, Policy
 from .permissions import get_match_for
 from .profiles import m2_to_cm2, yuan_to_fen
 from .rules import explain as ex
-from .views import errors_text
 
 RELOCATION_FEE = "RF-YDJSF"
 
