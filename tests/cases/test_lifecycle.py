@@ -295,6 +295,24 @@ def test_calendar_change_recomputes_open_cases(submit, clerk, pin_today, admin_p
     assert AuditEvent.objects.filter(action="case.recompute", object_id=str(case.pk)).exists()
 
 
+def test_a_holiday_inside_a_past_pause_updates_the_paused_days_too(
+    submit, clerk, reviewer, pin_today, admin_p, django_capture_on_commit_callbacks
+):
+    """The case page shows the days the clock stood still; a recompute must not leave them stale."""
+    from tongban.core import calendar_store
+
+    pin_today(D(2027, 3, 1))
+    case = services.case_accept(actor=clerk, case_id=submit().pk)
+    services.case_pause(actor=reviewer, case_id=case.pk, kind="inspection", reason="现场勘验")
+    pin_today(D(2027, 3, 5))
+    case = services.case_resume(actor=reviewer, case_id=case.pk, findings="勘验完毕")
+    assert case.paused_days == 4  # 2, 3, 4, 5 March
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_store.calendar_day_set(actor=admin_p, date=D(2027, 3, 3), kind="holiday", name="测试假日")
+    case.refresh_from_db()
+    assert case.paused_days == 3
+
+
 def _failing_subscriber(case_id, decision=""):
     raise RuntimeError("licence printer on fire")
 

@@ -252,3 +252,16 @@ def test_an_anonymous_requester_rates_from_the_tracking_page(client, city_a, sta
     assert rating.target == "appeal" and not rating.real_name and rating.rectification.status == "verifying"
     assert "您已评价" in client.get("/appeals/track/", {"number": appeal.number,
                                                        "code": appeal.query_code}).content.decode()
+
+
+def test_a_new_holiday_moves_an_open_rectification_deadline(settings, concluded_case, enterprise_user, admin_p,
+                                                           django_capture_on_commit_callbacks):
+    from tongban.core import calendar_store
+
+    settings.TONGBAN_TODAY = dt.date(2027, 3, 1)  # Monday of a year whose schedule is not entered
+    rating = services.rating_submit_case(actor=enterprise_user, case_id=concluded_case.pk, level=1, text="态度差")
+    assert rating.rectification.due_on == dt.date(2027, 3, 22)
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_store.calendar_day_set(actor=admin_p, date=dt.date(2027, 3, 10), kind="holiday", name="测试假日")
+    rating.rectification.refresh_from_db()
+    assert rating.rectification.due_on == dt.date(2027, 3, 23)
