@@ -45,19 +45,14 @@ def appeal_items(actor):
             subtitle=f"{appeal.number} · {TODO.get(appeal.status, appeal.get_status_display())}",
             tags=(TODO.get(appeal.status, ""),),
         )
-    mine = appeals_for(actor).filter(Q(handler=actor) | Q(first_receiver=actor))
-    presses = list(supervision.open_presses(mine).order_by("-created_at")[:50])
-    pressed = Appeal.objects.in_bulk({p.object_id for p in presses})
-    for press in presses:
-        appeal = pressed[press.object_id]
-        yield WorkItem(
-            module="督办",
-            title=f"诉求督办：{appeal.title}",
-            url=reverse("appeals:detail", args=[appeal.pk]),
-            warning="red" if appeal.warning == "red" else "yellow",
-            subtitle=f"{appeal.number} · {press.note[:40]}",
-            tags=("督办",),
-        )
+
+
+supervision.register(supervision.Supervised(
+    model=Appeal,
+    module="诉求",
+    handled_by=lambda actor: appeals_for(actor).filter(Q(handler=actor) | Q(first_receiver=actor)),
+    describe=lambda appeal: (f"诉求督办：{appeal.title}", reverse("appeals:detail", args=[appeal.pk]), appeal.number),
+))
 
 
 @register_counter("appeals")

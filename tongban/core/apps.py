@@ -16,7 +16,8 @@ class CoreConfig(AppConfig):
 
         import datetime as dt
 
-        from . import sweeps
+        from . import inbox, supervision, sweeps
         from .tasks import retry_event_deliveries
 
         sweeps.register("core.event_retries", retry_event_deliveries, dt.timedelta(minutes=1))
+        inbox.register("supervision")(supervision.press_items)

@@ -7,7 +7,8 @@ the supervision pages and the dashboard read them the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -18,7 +19,16 @@ from . import audit
 from .models import Press
 from .notifications import notify
 
-__all__ = ["open_presses", "press", "presses_of", "presses_on", "resolve"]
+__all__ = [
+    "Supervised",
+    "open_presses",
+    "press",
+    "press_items",
+    "presses_of",
+    "presses_on",
+    "register",
+    "resolve",
+]
 
 
 def press(
@@ -74,3 +84,55 @@ def presses_on(objects: QuerySet) -> QuerySet[Press]:
 
 def open_presses(objects: QuerySet) -> QuerySet[Press]:
     return presses_on(objects).filter(resolved_at__isnull=True)
+
+
+# --- the handlers' inbox ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Supervised:
+    """A kind of object that supervisors press. `handled_by(actor)` is the queryset of objects
+    whose presses land in the actor's inbox; `describe(obj)` gives (title, url, subtitle)."""
+
+    model: type[Model]
+    module: str
+    handled_by: Callable[[object], QuerySet]
+    describe: Callable[[Model], tuple[str, str, str]]
+    select_related: tuple[str, ...] = ()
+
+
+_supervised: dict[str, Supervised] = {}
+
+INBOX_LIMIT = 50
+
+
+def register(kind: Supervised) -> None:
+    _supervised[kind.model._meta.label_lower] = kind
+
+
+def press_items(actor) -> Iterable:
+    """Unanswered presses on what the actor handles, for the inbox (one query per kind)."""
+    from django.utils.translation import gettext as _
+
+    from .inbox import WorkItem
+
+    for kind in _supervised.values():
+        presses = list(open_presses(kind.handled_by(actor)).order_by("-created_at")[:INBOX_LIMIT])
+        if not presses:
+            continue
+        objects = kind.model._default_manager.select_related(*kind.select_related).in_bulk(
+            {p.object_id for p in presses}
+        )
+        for row in presses:
+            obj = objects.get(row.object_id)
+            if obj is None:
+                continue
+            title, url, subtitle = kind.describe(obj)
+            yield WorkItem(
+                module=_("督办"),
+                title=title,
+                url=url,
+                warning="red" if row.warning == "red" or getattr(obj, "warning", "") == "red" else "yellow",
+                subtitle=f"{subtitle} · {row.note[:40]}",
+                tags=(_("督办"), kind.module),
+            )
