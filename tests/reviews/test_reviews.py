@@ -265,3 +265,26 @@ def test_a_new_holiday_moves_an_open_rectification_deadline(settings, concluded_
         calendar_store.calendar_day_set(actor=admin_p, date=dt.date(2027, 3, 10), kind="holiday", name="测试假日")
     rating.rectification.refresh_from_db()
     assert rating.rectification.due_on == dt.date(2027, 3, 23)
+
+
+def test_a_supervisor_presses_a_rectification_and_the_unit_acting_answers_it(
+    client, concluded_case, enterprise_user, staff, supervisor_a, django_capture_on_commit_callbacks
+):
+    from tongban.core import supervision
+    from tongban.core.inbox import items_for
+
+    rating = services.rating_submit_case(actor=enterprise_user, case_id=concluded_case.pk, level=1, text="态度差")
+    rect = rating.rectification
+    with pytest.raises(PermissionDenied):  # the unit itself does not press
+        services.rectification_press(actor=staff["clerk"], rectification_id=rect.pk, note="快办")
+    client.force_login(supervisor_a)
+    assert "督办意见" in client.get(f"/reviews/{rating.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/reviews/{rating.pk}/act/press/", {"note": "请本周内回访评价人"}, follow=True)
+    assert "已督办" in response.content.decode()
+    assert Notification.objects.filter(recipient=staff["clerk"], title__contains="督办").exists()
+    assert any(i.title.startswith("差评整改督办") for i in items_for(staff["clerk"]))
+    services.rectification_verify(actor=staff["clerk"], rectification_id=rect.pk, verification="已回访", founded=True)
+    (press,) = supervision.presses_of(rect)
+    assert press.resolved_at is not None and press.resolved_by == staff["clerk"]
+    assert not any(i.title.startswith("差评整改督办") for i in items_for(staff["clerk"]))

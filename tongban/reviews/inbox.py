@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tongban.accounts.permissions import has_perm
 from tongban.appeals.permissions import scope_root
+from tongban.core import supervision
 from tongban.core.calendar import SHANGHAI
 from tongban.core.inbox import WorkItem, register, register_counter
 
@@ -49,6 +50,16 @@ def review_items(actor):
                 yield WorkItem(module="差评申诉", title=f"差评申诉待审核：{row.rating.organisation.name}",
                                url=reverse("reviews:detail", args=[row.rating_id]), warning="yellow",
                                subtitle=row.get_reason_display(), tags=("申诉",))
+
+
+supervision.register(supervision.Supervised(
+    model=Rectification,
+    module="差评整改",
+    handled_by=_open,
+    describe=lambda rect: (f"差评整改督办：{rect.rating.get_target_display()}",
+                           reverse("reviews:detail", args=[rect.rating_id]), rect.get_status_display()),
+    select_related=("rating",),
+))
 
 
 @register_counter("reviews")

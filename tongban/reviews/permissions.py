@@ -18,6 +18,7 @@ for _role in (Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR, Role.AD
 grant(Role.CLERK, "reviews.rectify", "reviews.appeal_file", "reviews.window")
 grant(Role.APPROVER, "reviews.rectify", "reviews.appeal_file", "reviews.appeal_decide")
 grant(Role.ADMIN, "reviews.configure")
+grant(Role.SUPERVISOR, "reviews.press")
 
 
 def ratings_for(actor) -> QuerySet[Rating]:

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tongban.accounts.permissions import deny, has_perm
-from tongban.core import attachments, audit, timeutil
+from tongban.accounts.permissions import deny, has_perm, require
+from tongban.core import attachments, audit, supervision, timeutil
 from tongban.core.calendar import WorkCalendar
 from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
@@ -186,6 +186,8 @@ def rating_submit_window(*, actor, window_id: int, level, aspects=None, text: st
 def _step(rect: Rectification, action: str, actor, note: str) -> None:
     RectificationStep.objects.create(rectification=rect, action=action, actor=actor, actor_name=actor.display_name,
                                      at=timezone.now(), note=note)
+    if action != "press":
+        supervision.resolve(rect, actor=actor)  # the unit acting answers the supervisor's press
     audit.record(f"review.rectification_{action}", actor=actor, obj=rect.rating, changes={"note": note,
                                                                                          "status": rect.status})
 
@@ -324,4 +326,24 @@ def rating_appeal_decide(*, actor, appeal_id: int, uphold: bool, note: str) -> R
                                          note=f"{row.get_status_display()}：{note.strip()}")
     audit.record("review.appeal_decide", actor=actor, obj=rating,
                  changes={"decision": row.status, "note": note, "state": [before, rating.state]})
+    return row
+
+
+@transaction.atomic
+def rectification_press(*, actor, rectification_id: int, note: str):
+    """督办 an open rectification: the note reaches the unit's handler (or its staff) and stays in
+    their inbox until they act on it."""
+    rect = get_rectification_for(actor, rectification_id, for_update=True)
+    require(actor, "reviews.press", rect.rating)
+    if not rect.is_open:
+        raise Conflict("整改已办结，无需督办。", code="closed")
+    if not (note or "").strip():
+        raise ValidationError({"note": ["请填写督办意见。"]})
+    row = supervision.press(
+        actor=actor, obj=rect, note=note, warning=rect.warning,
+        notify_users=[rect.handler] if rect.handler_id else _unit_staff(rect.rating),
+        title=f"差评整改督办：{rect.rating.organisation.name}",
+        url=reverse("reviews:detail", args=[rect.rating_id]),
+    )
+    _step(rect, "press", actor, note.strip())
     return row

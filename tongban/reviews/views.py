@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.models import Organisation
 from tongban.accounts.permissions import has_perm, requires
 from tongban.appeals.permissions import acts_for, get_appeal_by_code, scope_root
+from tongban.core import supervision
 from tongban.core.errors import Conflict, errors_text
 from tongban.core.masking import mask_name
 from tongban.core.pagination import CappedPaginator
@@ -146,6 +147,8 @@ def rating_detail(request, pk: int):
     pending = next((a for a in appeals if a.status == RatingAppeal.Status.PENDING), None)
     return render(request, "reviews/detail.html", {
         "rating": rating, "rect": rect, "steps": rect.steps.all() if rect else [],
+        "presses": supervision.presses_of(rect) if rect else [],
+        "can_press": rect is not None and has_perm(request.user, "reviews.press"),
         "appeals": appeals, "pending": pending,
         "can_rectify": may_act(request.user, rating, "reviews.rectify"),
         "can_appeal": may_act(request.user, rating, "reviews.appeal_file") and pending is None
@@ -180,6 +183,9 @@ def rating_act(request, pk: int, action: str):
                                           measures=p.get("measures", ""), answer=p.get("answer", ""),
                                           expected_version=_int(p.get("row_version")))
             messages.success(request, _("已答复评价人，整改办结。"))
+        elif action == "press" and rect:
+            services.rectification_press(actor=request.user, rectification_id=rect.pk, note=p.get("note", ""))
+            messages.success(request, _("已督办。"))
         elif action == "appeal":
             services.rating_appeal_file(actor=request.user, rating_id=rating.pk, reason=p.get("reason", ""),
                                         statement=p.get("statement", ""), evidence=request.FILES.get("evidence"))
