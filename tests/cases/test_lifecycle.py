@@ -340,3 +340,39 @@ def test_a_failing_subscriber_never_undoes_the_decision_nor_answers_500(
     assert failed.status == "retry" and "licence printer on fire" in failed.last_error
     # the other subscribers ran: the applicant is invited to rate
     assert Notification.objects.filter(recipient=enterprise_user, title__contains="请评价").exists()
+
+
+def test_the_acceptance_window_closes_by_itself_without_the_sweep(submit, clerk, pin_today):
+    """《行政许可法》第三十二条: on day 6 after receipt the application is accepted by law. A
+    supplement notice or a refusal is refused, and a clerk's acceptance dates from receipt."""
+    pin_today(D(2025, 9, 26))  # Friday before National Day; the period ends 10 Oct 24:00
+    on_time, late, late_reject = submit(), submit(project_name="二"), submit(project_name="三")
+    pin_today(D(2025, 10, 10))  # the last day: still open
+    services.case_request_supplement(actor=clerk, case_id=on_time.pk, items=[{"name": "图纸", "problem": "缺页"}])
+    pin_today(D(2025, 10, 13))  # Monday: the period ran out on Saturday the 11th (a working day)
+    with pytest.raises(Conflict, match="第三十二条") as refused:
+        services.case_request_supplement(actor=clerk, case_id=late.pk, items=[{"name": "图纸", "problem": "缺页"}])
+    assert "不能再要求补正" in refused.value.message and "2025-10-10" in refused.value.message
+    with pytest.raises(Conflict, match="第三十二条"):
+        services.case_reject(actor=clerk, case_id=late_reject.pk, reasons="不符合", basis="某条")
+    assert set(Case.objects.filter(pk__in=[late.pk, late_reject.pk]).values_list("status", flat=True)) == {
+        Status.SUBMITTED}
+    case = services.case_accept(actor=clerk, case_id=late.pk)
+    cal = WorkCalendar.default()
+    assert case.accepted_on == D(2025, 9, 26) and case.deemed_accepted
+    assert case.legal_due == cal.add_workdays(D(2025, 9, 26), case.legal_limit_days)
+    assert case.promised_due == cal.add_workdays(D(2025, 9, 26), case.promised_limit_days)
+    notice = case.documents.get(kind="acceptance")
+    assert notice.content["accepted_on"] == "2025-09-26" and "第三十二条" in notice.content["note"]
+
+
+def test_the_window_closing_is_refused_through_the_api_too(client, submit, clerk, pin_today):
+    pin_today(D(2025, 9, 26))
+    case = submit()
+    pin_today(D(2025, 10, 13))
+    client.force_login(clerk)
+    response = client.post(f"/api/v1/cases/{case.pk}/supplement-request",
+                           {"items": [{"name": "图纸", "problem": "缺页"}]}, content_type="application/json")
+    assert response.status_code == 409 and response.json()["code"] == "acceptance_period_over"
+    assert "第三十二条" in response.json()["message"]
+    assert Case.objects.get(pk=case.pk).status == Status.SUBMITTED

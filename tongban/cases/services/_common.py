@@ -193,6 +193,25 @@ def recompute_clock(
     ) or bool(case.legal_due and case.concluded_on and case.concluded_on > case.legal_due)
 
 
+def acceptance_window_closed(case: Case, today: dt.date) -> bool:
+    """《行政许可法》第三十二条: once the acceptance period has run out without a supplement notice
+    or a refusal, the application is accepted by law, whether or not the sweep has run yet."""
+    return (
+        case.status == Status.SUBMITTED
+        and case.acceptance_due is not None
+        and case.acceptance_due < today
+    )
+
+
+def window_closed_message(case: Case, action: str) -> str:
+    limit = case.version.acceptance_limit_days or ACCEPTANCE_DAYS
+    text = (
+        f"自 {case.received_on} 收件起 {limit} 个工作日的受理期限已于 {case.acceptance_due} 24:00 届满，"
+        "依《中华人民共和国行政许可法》第三十二条，逾期不告知补正的，自收到申请材料之日起即为受理"
+    )
+    return f"{text}，不能再{action}。" if action else f"{text}，受理日期为收件之日。"
+
+
 # --- transitions ------------------------------------------------------------------------------
 
 

@@ -37,6 +37,8 @@ from ._common import (
     _tell_staff,
     _today,
     _transition,
+    acceptance_window_closed,
+    window_closed_message,
 )
 from .submission import _store_materials
 
@@ -48,16 +50,26 @@ def case_accept(
     case = _lock(actor, case_id, "accept", expected_version)
     _require_staff(actor, "accept", case)
     today = _today()
-    case.accepted_on = today
+    late = acceptance_window_closed(case, today)
+    # 《行政许可法》第三十二条: past the acceptance period the application is already accepted by
+    # law as of receipt, so a late acceptance dates from receipt and the decision clocks with it.
+    case.accepted_on = case.received_on if late else today
+    case.deemed_accepted = late
     case.handler = case.handler or actor
-    _transition(case, action="accept", to=Status.REVIEW, actor=actor, note=note)
+    if late:
+        note = (note + "；" if note else "") + window_closed_message(case, "")
+    _transition(
+        case, action="accept", to=Status.REVIEW, actor=actor, note=note,
+        effective_on=case.accepted_on,
+    )
     doc = _issue_document(
         case,
         Document.Kind.ACCEPTANCE,
         {
-            "accepted_on": today.isoformat(),
+            "accepted_on": case.accepted_on.isoformat(),
             "promised_due": case.promised_due.isoformat(),
             "legal_due": case.legal_due.isoformat(),
+            **({"deemed": True, "note": note} if late else {}),
         },
         today,
     )
@@ -122,6 +134,8 @@ def case_reject(
 ) -> Case:
     case = _lock(actor, case_id, "reject", expected_version)
     _require_staff(actor, "reject", case)
+    if acceptance_window_closed(case, _today()):
+        raise Conflict(window_closed_message(case, "作出不予受理决定"), code="acceptance_period_over")
     errors = {}
     if not reasons.strip():
         errors["reasons"] = ["请写明不予受理的理由。"]
@@ -156,6 +170,8 @@ def case_request_supplement(
     the same case is refused (《行政许可法》第三十二条)."""
     case = _lock(actor, case_id, "request_supplement", expected_version)
     _require_staff(actor, "request_supplement", case)
+    if acceptance_window_closed(case, _today()):
+        raise Conflict(window_closed_message(case, "要求补正"), code="acceptance_period_over")
     if case.supplement_count >= 1:
         raise Conflict(
             "本件已发出过一次补正通知。依照“一次性告知”要求，不得再次要求补正；请作出受理或不予受理决定。",
