@@ -4,12 +4,21 @@ bundles, the consistency report (同要素比对) and which materials may really
 from ._common import full_version, get_published_version
 from .bundles import BundleGuide, bundle_guide, bundles_for, published_bundles
 from .consistency import (
+    PAPER_FORMS,
     SCALAR_ELEMENTS,
     BaseGroup,
     Comparison,
+    Contradiction,
     Difference,
     compare_versions,
     consistency_report,
+    guide_contradictions,
+)
+from .provision import (
+    MaterialProvider,
+    omittable_ids,
+    omittable_materials,
+    register_material_provider,
 )
 from .public import (
     KIND_LABELS,
@@ -24,11 +33,14 @@ from .staff import staff_items
 
 __all__ = [
     "KIND_LABELS",
+    "PAPER_FORMS",
     "SCALAR_ELEMENTS",
     "BaseGroup",
     "BundleGuide",
     "Comparison",
+    "Contradiction",
     "Difference",
+    "MaterialProvider",
     "bundle_guide",
     "bundles_for",
     "catalog_organisations",
@@ -36,10 +48,14 @@ __all__ = [
     "consistency_report",
     "full_version",
     "get_published_version",
+    "guide_contradictions",
     "guide_version",
+    "omittable_ids",
+    "omittable_materials",
     "public_material",
     "published_bundles",
     "published_items",
+    "register_material_provider",
     "search_terms",
     "staff_items",
     "topics",

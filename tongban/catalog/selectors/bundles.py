@@ -12,6 +12,7 @@ from tongban.accounts.permissions import require, scope_q
 from ..models import Bundle, BundleItem, ItemVersion
 from ..permissions import VIEW
 from ._common import full_version, get_published_version
+from .provision import omittable_ids
 
 
 def bundles_for(actor) -> QuerySet[Bundle]:
@@ -49,7 +50,8 @@ def published_bundles() -> QuerySet[Bundle]:
 class BundleGuide:
     bundle: Bundle
     versions: list[ItemVersion]
-    materials: list[dict]  # {"name", "form", "copies", "required", "condition", "items": [...]}
+    # {"material", "required", "condition", "omittable", "items": [...]}
+    materials: list[dict]
     total_promised: int
     visits: int
 
@@ -65,6 +67,7 @@ def bundle_guide(pk: int) -> BundleGuide:
             versions.append(full_version(version))
     merged: dict[str, dict] = {}
     for version in versions:
+        omittable = omittable_ids(version)
         for m in version.materials.all():
             row = merged.setdefault(
                 m.name,
@@ -72,10 +75,13 @@ def bundle_guide(pk: int) -> BundleGuide:
                     "material": m,
                     "required": m.required,
                     "condition": m.condition,
+                    "omittable": True,
                     "items": [],
                 },
             )
             row["required"] = row["required"] or m.required
+            # 可免提交 only if every item asking for it does without the upload
+            row["omittable"] = row["omittable"] and m.pk in omittable
             row["items"].append(version.name)
     return BundleGuide(
         bundle=bundle,

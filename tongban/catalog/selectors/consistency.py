@@ -1,5 +1,7 @@
 """The consistency report (同要素比对): how each local implementation departs from the
-standard implementation of the same base code."""
+standard implementation of the same base code, and where a guide contradicts itself (it
+promises 全程网办 or 零跑腿 yet asks for a paper original, or names a source for 可免提交
+that nothing supplies)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ from dataclasses import dataclass, field
 
 from tongban.accounts.permissions import require, scope_q
 
-from ..models import ItemVersion, Material, ServiceItem
+from ..models import ItemVersion, Material, OnlineDepth, ServiceItem
 from ..permissions import VIEW
+from .provision import omittable_materials
 
 
 @dataclass
@@ -19,10 +22,17 @@ class Difference:
 
 
 @dataclass
+class Contradiction:
+    element: str
+    message: str
+
+
+@dataclass
 class Comparison:
     item: ServiceItem
     version: ItemVersion | None
     differences: list[Difference] = field(default_factory=list)
+    contradictions: list[Contradiction] = field(default_factory=list)
 
 
 @dataclass
@@ -31,10 +41,18 @@ class BaseGroup:
     standard: ServiceItem | None
     standard_version: ItemVersion | None
     comparisons: list[Comparison] = field(default_factory=list)
+    standard_contradictions: list[Contradiction] = field(default_factory=list)
 
     @property
     def differing(self) -> int:
         return sum(1 for c in self.comparisons if c.differences)
+
+    @property
+    def contradicting(self) -> int:
+        """Implementations (the standard included) whose guide contradicts itself."""
+        return sum(1 for c in self.comparisons if c.contradictions) + bool(
+            self.standard_contradictions
+        )
 
 
 _YES_NO = {True: "是", False: "否"}
@@ -103,10 +121,55 @@ def compare_versions(standard: ItemVersion, local: ItemVersion) -> list[Differen
     return out
 
 
+# A paper original has to be brought or posted: no 全程网办, no 零跑腿.
+PAPER_FORMS = (Material.Form.ORIGINAL, Material.Form.ORIGINAL_AND_COPY)
+
+
+def _promises(version: ItemVersion) -> list[str]:
+    promises = []
+    if version.online_depth == OnlineDepth.FULL:
+        promises.append("全程网办")
+    if version.visits == 0:
+        promises.append("零跑腿")
+    return promises
+
+
+def guide_contradictions(version: ItemVersion) -> list[Contradiction]:
+    """Where a version's guide takes back what it promises: a material required as a paper
+    original although the item is promised 全程网办 or 零跑腿, and a 可免提交 source that no
+    registered provider supplies (the guide then cannot say 可免提交 and the form asks for it)."""
+    out: list[Contradiction] = []
+    materials = list(version.materials.all())
+    promises = "、".join(_promises(version))
+    if promises:
+        for m in materials:
+            if m.form in PAPER_FORMS:
+                out.append(
+                    Contradiction(
+                        f"申请材料“{m.name}”",
+                        f"要求提交{m.get_form_display()}，与办事指南承诺的“{promises}”相矛盾："
+                        "申请人只能到现场或寄送纸质材料。请改为电子件，或如实调整网办深度和到现场次数。",
+                    )
+                )
+    if any(m.provides_from for m in materials):
+        omittable = omittable_materials(version)
+        for m in materials:
+            if m.provides_from and not omittable.get(m.pk):
+                out.append(
+                    Contradiction(
+                        f"申请材料“{m.name}”",
+                        f"可免提交来源“{m.provides_from}”没有对应的在用电子证照类型或共享数据，"
+                        "办事指南不显示“可免提交”，申请时仍须上传。",
+                    )
+                )
+    return out
+
+
 def consistency_report(actor) -> list[BaseGroup]:
     """For every base code with an implementation in the actor's subtree: the standard
-    implementation and, per local implementation, the elements that differ. Only published
-    versions are compared: they are what applicants see."""
+    implementation and, per local implementation, the elements that differ and the places
+    where its guide contradicts itself. Only published versions are compared: they are what
+    applicants see."""
     require(actor, VIEW)
     local_items = list(
         ServiceItem.objects.filter(scope_q(actor), is_active=True)
@@ -133,6 +196,8 @@ def consistency_report(actor) -> list[BaseGroup]:
         standard = standards.get(code)
         std_version = versions.get(standard.current_version_id) if standard else None
         group = BaseGroup(code, standard, std_version)
+        if std_version is not None:
+            group.standard_contradictions = guide_contradictions(std_version)
         for item in local_items:
             if item.base_code != code or (standard and item.pk == standard.pk):
                 continue
@@ -140,6 +205,8 @@ def consistency_report(actor) -> list[BaseGroup]:
             comparison = Comparison(item, version)
             if version is not None and std_version is not None:
                 comparison.differences = compare_versions(std_version, version)
+            if version is not None:
+                comparison.contradictions = guide_contradictions(version)
             group.comparisons.append(comparison)
         if group.comparisons or standard is not None:
             groups.append(group)

@@ -104,6 +104,7 @@ def item_detail(request, pk: int):
             "siblings": siblings,
             "can_manage": may_manage(request.user, item),
             "bundles": item.bundles.all(),
+            "omittable": selectors.omittable_ids(current) if current else frozenset(),
         },
     )
 
@@ -142,7 +143,14 @@ def item_standard(request, pk: int):
 def version_detail(request, pk: int, number: int):
     version = selectors.full_version(get_version_for(request.user, pk, number))
     return render(
-        request, "catalog/version.html", {"version": version, "item": version.item, "staff": True}
+        request,
+        "catalog/version.html",
+        {
+            "version": version,
+            "item": version.item,
+            "staff": True,
+            "omittable": selectors.omittable_ids(version),
+        },
     )
 
 
@@ -166,4 +174,9 @@ def result_sample(request, pk: int, number: int):
 def consistency(request):
     groups = selectors.consistency_report(request.user)
     differing = sum(g.differing for g in groups)
-    return render(request, "catalog/consistency.html", {"groups": groups, "differing": differing})
+    contradicting = sum(g.contradicting for g in groups)
+    return render(
+        request,
+        "catalog/consistency.html",
+        {"groups": groups, "differing": differing, "contradicting": contradicting},
+    )
