@@ -140,4 +140,3 @@ def test_the_demo_standard_guides_do_not_contradict_themselves(admin_user_demo):
 @pytest.fixture
 def admin_user_demo(demo_catalog):
     return User.objects.get(username="admin")
-
