@@ -113,7 +113,9 @@ def test_a_paper_original_on_a_fully_online_zero_trip_item_is_a_contradiction(
     ("online_depth", "visits", "promise"),
     [(4, 1, "“全程网办”"), (3, 0, "“零跑腿”"), (3, 1, None)],
 )
-def test_either_promise_alone_is_enough(standard, admin_a, city_a, online_depth, visits, promise):
+def test_either_promise_alone_makes_an_original_a_contradiction(
+    standard, admin_a, city_a, online_depth, visits, promise
+):
     local = make_item(
         city_a,
         actor=admin_a,
