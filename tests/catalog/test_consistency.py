@@ -77,3 +77,112 @@ def test_the_report_page_shows_the_differences(client, standard, admin_a, city_a
     page = client.get("/catalog/consistency/").content.decode()
     assert "承诺办结时限（工作日）" in page
     assert "1 个实施事项与标准不一致" in page
+
+
+# --- a guide that contradicts itself -------------------------------------------------------
+
+
+def _contradictions(actor, item) -> list[tuple[str, str]]:
+    _group, c = _comparison(actor, item)
+    return [(x.element, x.message) for x in c.contradictions]
+
+
+def test_a_paper_original_on_a_fully_online_zero_trip_item_is_a_contradiction(
+    standard, admin_a, city_a
+):
+    local = make_item(
+        city_a,
+        actor=admin_a,
+        base_code="RF-BA-002",
+        online_depth=4,
+        visits=0,
+        materials=[
+            material("竣工验收备案表", form="original"),
+            material("产权证明", form="original_and_copy"),
+            material("竣工验收报告", form="electronic"),
+            material("竣工图", form="copy"),
+        ],
+    )
+    found = _contradictions(admin_a, local)
+    assert [element for element, _ in found] == ["申请材料“竣工验收备案表”", "申请材料“产权证明”"]
+    assert found[0][1].startswith("要求提交原件，与办事指南承诺的“全程网办、零跑腿”相矛盾")
+    assert "要求提交原件和复印件" in found[1][1]
+
+
+@pytest.mark.parametrize(
+    ("online_depth", "visits", "promise"),
+    [(4, 1, "“全程网办”"), (3, 0, "“零跑腿”"), (3, 1, None)],
+)
+def test_either_promise_alone_makes_an_original_a_contradiction(
+    standard, admin_a, city_a, online_depth, visits, promise
+):
+    local = make_item(
+        city_a,
+        actor=admin_a,
+        base_code="RF-BA-002",
+        online_depth=online_depth,
+        visits=visits,
+        materials=[material("竣工验收备案表", form="original")],
+    )
+    found = _contradictions(admin_a, local)
+    if promise is None:
+        assert found == []  # 网上预审 with one trip: the original is checked at the window
+    else:
+        assert len(found) == 1 and promise in found[0][1]
+
+
+def test_the_standard_implementation_is_checked_too(admin_p, province):
+    make_item(province, actor=admin_p, base_code="RF-XK-001", is_standard=True)
+    group = next(g for g in selectors.consistency_report(admin_p) if g.base_code == "RF-XK-001")
+    # the factory's 备案表 and 委托书 are originals, the 报告 a copy
+    assert [x.element for x in group.standard_contradictions] == [
+        "申请材料“竣工验收备案表”",
+        "申请材料“委托书”",
+    ]
+    assert group.contradicting == 1
+
+
+def test_a_source_for_omission_that_nothing_supplies_is_flagged_until_a_licence_type_does(
+    standard, admin_a, city_a, province
+):
+    from tongban.licences.models import LicenceType
+
+    local = make_item(
+        city_a,
+        actor=admin_a,
+        base_code="RF-BA-002",
+        visits=1,
+        online_depth=3,
+        materials=[material("建设工程规划许可证", form="electronic", provides_from="LIC-T-GHXK")],
+    )
+    ((element, message),) = _contradictions(admin_a, local)
+    assert element == "申请材料“建设工程规划许可证”"
+    assert "可免提交来源“LIC-T-GHXK”没有对应的在用电子证照类型或共享数据" in message
+    LicenceType.objects.create(code="LIC-T-GHXK", name="建设工程规划许可证", organisation=province)
+    assert _contradictions(admin_a, local) == []
+
+
+def test_the_report_page_shows_the_contradictions(client, admin_a, city_a):
+    make_item(
+        city_a,
+        actor=admin_a,
+        base_code="RF-BA-009",
+        materials=[material("竣工验收备案表", form="original")],
+    )
+    client.force_login(admin_a)
+    page = client.get("/catalog/consistency/").content.decode()
+    assert "1 个事项的办事指南自相矛盾" in page
+    assert "1 处自相矛盾" in page
+    assert "要求提交原件，与办事指南承诺的“全程网办、零跑腿”相矛盾" in page
+
+
+def test_a_guide_that_keeps_its_promises_shows_no_contradiction(client, admin_a, city_a):
+    make_item(
+        city_a,
+        actor=admin_a,
+        base_code="RF-BA-009",
+        materials=[material("竣工验收备案表", form="electronic")],
+    )
+    client.force_login(admin_a)
+    page = client.get("/catalog/consistency/").content.decode()
+    assert "自相矛盾" not in page

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from tongban.accounts.models import Organisation
@@ -89,6 +89,9 @@ class MaterialOut(Schema):
     condition: str
     source: str
     provides_from: str
+    omittable: bool = Field(
+        description="可免提交：已有在用的电子证照类型或共享数据提供该材料，申请时无需上传"
+    )
     notes: str
     template_url: str | None
     sample_url: str | None
@@ -137,7 +140,7 @@ class ItemDetail(Schema):
     fees: list[FeeOut]
 
 
-def _material(request, m) -> dict:
+def _material(request, m, omittable: frozenset[int]) -> dict:
     from django.urls import reverse
 
     def url(kind):
@@ -148,6 +151,7 @@ def _material(request, m) -> dict:
     return {
         **{k: getattr(m, k) for k in ("id", "name", "form", "copies", "required", "condition")},
         **{k: getattr(m, k) for k in ("source", "provides_from", "notes")},
+        "omittable": m.pk in omittable,
         "template_url": url("template"),
         "sample_url": url("sample"),
     }
@@ -200,6 +204,7 @@ def get_item(request, code: str, version: int | None = None):
         raise Http404("版本不存在。")
     v = selectors.guide_version(code, version)
     item = v.item
+    omittable = selectors.omittable_ids(v)
     return {
         "implementation_code": item.implementation_code,
         "base_code": item.base_code,
@@ -232,7 +237,7 @@ def get_item(request, code: str, version: int | None = None):
         "guide_url": request.build_absolute_uri(
             reverse("guides:item", args=[item.implementation_code])
         ),
-        "materials": [_material(request, m) for m in v.materials.all()],
+        "materials": [_material(request, m, omittable) for m in v.materials.all()],
         "stages": list(v.stages.all()),
         "fees": list(v.fees.all()),
     }

@@ -110,8 +110,16 @@ ITEMS = {
             "online_depth": 4,
             "result_name": "人防工程建设审批意见书",
         },
+        # 全程网办 and 零跑腿: every material is electronic (a paper original would need a trip).
         "materials": [
-            m("人防工程报建审批申请表", **_form("人防工程报建审批申请表", APPLY_FORM)),
+            m(
+                "人防工程报建审批申请表",
+                form="electronic",
+                **_form("人防工程报建审批申请表", APPLY_FORM),
+            ),
+            # The planning permit is issued outside the platform and no licence type for it is
+            # registered, so it is not really provided: the guide does not say 可免提交 and the
+            # form asks for the upload; the consistency report lists the unmatched source.
             m(
                 "建设工程规划许可证",
                 form="electronic",
@@ -122,6 +130,7 @@ ITEMS = {
             m("建设项目总平面图", form="electronic"),
             m(
                 "易地建设申请及说明材料",
+                form="electronic",
                 required=False,
                 condition="因地质、地形、结构等原因确实不能修建防空地下室，申请易地建设的",
             ),
@@ -329,6 +338,7 @@ ITEMS = {
             m("产品检验合格报告", form="electronic"),
             m(
                 "委托代理人授权书",
+                form="electronic",
                 required=False,
                 condition="委托他人代为办理的",
             ),
@@ -369,6 +379,7 @@ LOCAL = {
         "stages": [s("审查", 3), s("决定", 1), s("制证送达", 1)],
     },
     ("RF-XK-001", "LY-SPB"): {
+        # a paper original on a 全程网办 item: the report flags it as a contradiction
         "extra_materials": [m("人防工程建设承诺书", form="original")],
         "copies": {"人防工程报建审批申请表": 2},
     },

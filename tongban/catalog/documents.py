@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from .models import ItemVersion
+from .selectors import omittable_ids
 
 log = logging.getLogger(__name__)
 # fontTools logs every glyph subset at INFO; that is noise in the server log.
@@ -132,12 +133,13 @@ def basic_rows(version: ItemVersion) -> list[tuple[str, str]]:
 
 
 def material_rows(version: ItemVersion) -> list[list[str]]:
+    omittable = omittable_ids(version)
     rows = []
     for n, m in enumerate(version.materials.all(), 1):
         need = "必须" if m.required else f"有条件：{m.condition}"
         source = m.source or "申请人自备"
-        if m.provides_from:
-            source += "（可免提交，由部门共享获取）"
+        if m.pk in omittable:  # only what the application form really does without
+            source += "（可免提交：由部门共享或电子证照获取）"
         rows.append([str(n), m.name, m.get_form_display(), str(m.copies), need, source])
     return rows
 

@@ -74,6 +74,7 @@ def _apply_url(code: str) -> str | None:
 def guide(request, code: str):
     version = selectors.guide_version(code, _version_param(request))
     item = version.item
+    omittable = selectors.omittable_ids(version)
     history = item.versions.filter(status__in=["published", "superseded"]).order_by("-number")
     return render(
         request,
@@ -85,6 +86,8 @@ def guide(request, code: str):
             "history": history,
             "apply_url": _apply_url(code) if version.applies_online else None,
             "bundles": item.bundles.filter(is_published=True),
+            "omittable": omittable,
+            "omittable_key": ",".join(str(pk) for pk in sorted(omittable)),
         },
     )
 

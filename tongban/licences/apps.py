@@ -23,3 +23,10 @@ class LicencesConfig(AppConfig):
 
         portal_link(PortalLink(_("证照核验"), "licences:verify", "qr-code-scan", 50))
         portal_link(PortalLink(_("我的证照"), "licences:mine", "wallet2", 45, applicants_only=True))
+
+        # Guides say 可免提交 only for materials an active licence type really stands in for.
+        from tongban.catalog.selectors import register_material_provider
+
+        from .reuse import reusable_materials
+
+        register_material_provider(reusable_materials)
