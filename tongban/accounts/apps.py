@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与机构")
 
     def ready(self) -> None:
+        from . import permissions  # noqa: F401  grant the platform's permissions to the roles
         from tongban.workspace.menu import MenuEntry, register
 
         register(

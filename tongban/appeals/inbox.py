@@ -7,9 +7,9 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from tongban.accounts.permissions import has_perm
 from tongban.core.calendar import SHANGHAI
 from tongban.core.inbox import WorkItem, register, register_counter
+from tongban.core.permissions import has_perm
 
 from .models import Press, Status
 from .permissions import appeals_for

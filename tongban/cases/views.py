@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import has_perm, requires
 from tongban.catalog.documents import FontUnavailable
 from tongban.catalog.models import ItemVersion, ServiceItem
 from tongban.core import pii, ratelimit
 from tongban.core.attachments import download_response
 from tongban.core.errors import Conflict
 from tongban.core.pagination import CappedPaginator
+from tongban.core.permissions import has_perm, requires
 
 from . import documents, selectors, services
 from .models import Case, CaseMaterial, Decision, Document, PauseKind, Status, Warning
@@ -272,8 +272,8 @@ def case_act(request, pk: int, action: str):
 @requires("cases.register")
 def register_walk_in(request):
     """A clerk registers an application brought to the window, on the applicant's behalf."""
-    from tongban.accounts.permissions import scope_q
     from tongban.catalog.models import ServiceItem as Item
+    from tongban.core.permissions import scope_q
 
     items = (
         Item.objects.filter(scope_q(request.user), current_version__status=ItemVersion.Status.PUBLISHED)

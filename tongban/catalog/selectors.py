@@ -10,7 +10,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from tongban.accounts.models import Organisation
-from tongban.accounts.permissions import organisations_in_scope, require, scope_q
+from tongban.accounts.permissions import organisations_in_scope
+from tongban.core.permissions import require, scope_q
 
 from .models import Bundle, BundleItem, ItemKind, ItemVersion, Material, ServiceItem
 from .permissions import VIEW

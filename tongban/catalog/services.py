@@ -19,9 +19,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tongban.accounts.models import Organisation
-from tongban.accounts.permissions import in_scope, require
 from tongban.core import audit
 from tongban.core.errors import Conflict
+from tongban.core.permissions import in_scope, require
 
 from .models import (
     ATTACHMENT_EXTENSIONS,

@@ -20,9 +20,9 @@ from django.db import transaction
 from openpyxl.utils import get_column_letter
 
 from tongban.accounts.models import Organisation
-from tongban.accounts.permissions import in_scope, require
 from tongban.core import audit
 from tongban.core.errors import Conflict
+from tongban.core.permissions import in_scope, require
 
 from . import services
 from .models import ApplicantType, ItemKind, ItemVersion, Material, OnlineDepth, ServiceItem

@@ -17,8 +17,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import organisations_in_scope, requires
+from tongban.accounts.permissions import organisations_in_scope
 from tongban.core.errors import Conflict
+from tongban.core.permissions import requires
 
 from . import selectors, services, transfer
 from .downloads import file_response
@@ -86,7 +87,7 @@ def item_list(request):
 
 
 def _perms(user) -> set[str]:
-    from tongban.accounts.permissions import permissions_of
+    from tongban.core.permissions import permissions_of
 
     return permissions_of(user)
 

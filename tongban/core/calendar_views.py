@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import has_perm, requires
-
 from . import calendar_store
 from .forms import BootstrapMixin
 from .models import CalendarChange, CalendarDay, CalendarYear
+from .permissions import has_perm, requires
 
 
 class DayForm(BootstrapMixin, forms.Form):

@@ -8,10 +8,10 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from tongban.accounts.permissions import has_perm
 from tongban.cases.models import Status
 from tongban.cases.permissions import cases_for
 from tongban.cases.selectors import metrics
+from tongban.core.permissions import has_perm
 from tongban.core.timeutil import today
 
 from .registry import Kpi, Panel, register
@@ -87,7 +87,7 @@ def policies_panel(actor) -> Panel | None:
 
     if not apps.is_installed("tongban.policies"):
         return None
-    from tongban.accounts.permissions import scope_q
+    from tongban.core.permissions import scope_q
     from tongban.policies.models import MatchStatus, Policy, PolicyMatch
     from tongban.policies.permissions import VIEW
 

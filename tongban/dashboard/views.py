@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from tongban.accounts.permissions import requires
+from tongban.core.permissions import requires
 
 from .registry import panels_for
 

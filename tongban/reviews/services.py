@@ -13,11 +13,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tongban.accounts.permissions import deny, has_perm
 from tongban.core import attachments, audit, timeutil
 from tongban.core.calendar import WorkCalendar
 from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
+from tongban.core.permissions import deny, has_perm
 
 from .models import (
     ASPECTS,

@@ -27,7 +27,7 @@ def register(entry: MenuEntry) -> None:
 
 
 def menu_for(user) -> list[dict]:
-    from tongban.accounts.permissions import has_perm
+    from tongban.core.permissions import has_perm
 
     sections: dict[str, dict] = {}
     for entry in sorted(_entries, key=lambda e: e.order):

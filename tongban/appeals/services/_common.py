@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tongban.accounts.models import Organisation, Role, User
-from tongban.accounts.permissions import has_perm
 from tongban.core import audit, timeutil
 from tongban.core.calendar import WorkCalendar
 from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
+from tongban.core.permissions import has_perm
 
 from ..models import (
     OPEN_STATUSES,
