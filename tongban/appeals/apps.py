@@ -15,8 +15,8 @@ class AppealsConfig(AppConfig):
 
         on_calendar_change("appeals")(recompute_open_appeals)
 
-        from tongban.portal.nav import PortalLink
-        from tongban.portal.nav import register as portal_link
+        from tongban.core.portal_nav import PortalLink
+        from tongban.core.portal_nav import register as portal_link
 
         portal_link(PortalLink(_("我要诉求"), "appeals:submit", "chat-left-text", 25))
         portal_link(PortalLink(_("知识库"), "appeals:kb_search", "book", 27))

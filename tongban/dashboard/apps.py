@@ -9,8 +9,8 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.accounts.models import Role
+        from tongban.core.menu import MenuEntry, register
         from tongban.core.permissions import grant
-        from tongban.workspace.menu import MenuEntry, register
 
         from . import panels  # noqa: F401  the cases panels
 

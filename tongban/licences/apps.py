@@ -9,7 +9,7 @@ class LicencesConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.cases.services import DECISION_HOOKS
-        from tongban.workspace.menu import MenuEntry, register
+        from tongban.core.menu import MenuEntry, register
 
         from . import permissions, tasks  # noqa: F401  grant permissions, register sweeps
         from .services import on_decision
@@ -20,8 +20,8 @@ class LicencesConfig(AppConfig):
         register(MenuEntry(section, _("证照查询"), "licences:list", "patch-check", permissions.VIEW, 400))
         register(MenuEntry(section, _("证照类型"), "licences:types", "card-list", permissions.VIEW, 410))
 
-        from tongban.portal.nav import PortalLink
-        from tongban.portal.nav import register as portal_link
+        from tongban.core.portal_nav import PortalLink
+        from tongban.core.portal_nav import register as portal_link
 
         portal_link(PortalLink(_("证照核验"), "licences:verify", "qr-code-scan", 50))
         portal_link(PortalLink(_("我的证照"), "licences:mine", "wallet2", 45, applicants_only=True))

@@ -21,7 +21,7 @@ class ReviewsConfig(AppConfig):
         if invite_appeal_rating not in appeal_services.REPLY_HOOKS:
             appeal_services.REPLY_HOOKS.append(invite_appeal_rating)
 
-        from tongban.portal.nav import PortalLink
-        from tongban.portal.nav import register as portal_link
+        from tongban.core.portal_nav import PortalLink
+        from tongban.core.portal_nav import register as portal_link
 
         portal_link(PortalLink(_("好差评公示"), "reviews:public", "star-half", 35))
