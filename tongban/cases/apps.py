@@ -20,3 +20,5 @@ class CasesConfig(AppConfig):
 
         portal_link(PortalLink(_("进度查询"), "cases:progress", "search", 30))
         portal_link(PortalLink(_("我的办件"), "cases:my_cases", "folder2-open", 40, applicants_only=True))
+
+        from . import panels  # noqa: F401  register the dashboard panel

@@ -12,8 +12,6 @@ class DashboardConfig(AppConfig):
         from tongban.core.menu import MenuEntry, register
         from tongban.core.permissions import grant
 
-        from . import panels  # noqa: F401  the cases panels
-
         for role in (Role.APPROVER, Role.SUPERVISOR, Role.ADMIN):
             grant(role, "dashboard.view")
         register(MenuEntry(_("监察"), _("领导驾驶舱"), "dashboard:index", "speedometer2", "dashboard.view", 40))

@@ -43,3 +43,5 @@ class PoliciesConfig(AppConfig):
 
         portal_link(PortalLink(_("惠企政策"), "policies:public_index", "gift", 20))
         portal_link(PortalLink(_("我的政策"), "policies:mine", "stars", 44, applicants_only=True))
+
+        from . import panels  # noqa: F401  register the dashboard panel

@@ -25,3 +25,5 @@ class ReviewsConfig(AppConfig):
         from tongban.core.portal_nav import register as portal_link
 
         portal_link(PortalLink(_("好差评公示"), "reviews:public", "star-half", 35))
+
+        from . import panels  # noqa: F401  register the dashboard panel
