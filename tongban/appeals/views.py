@@ -11,19 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import Organisation
-from tongban.core.errors import Conflict
+from tongban.core.errors import Conflict, errors_text
 from tongban.core.pagination import CappedPaginator
 from tongban.core.permissions import has_perm, requires
 
 from . import search, selectors, services
 from .models import Appeal, Callback, Category, Channel, Kind, Press, Satisfaction, Status, Warning
 from .permissions import acts_for, appeals_for, get_appeal_for, identity_hidden_from, requester_view
-
-
-def errors_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return "；".join(exc.messages)
 
 
 def _int(value) -> int | None:

@@ -23,7 +23,7 @@ from tongban.core.errors import Conflict
 from tongban.core.pagination import CappedPaginator
 from tongban.core.permissions import has_perm, requires
 
-from . import documents, selectors, services
+from . import documents, material_sources, selectors, services
 from .models import Case, CaseMaterial, Decision, Document, PauseKind, Status, Warning
 from .permissions import cases_for, get_case_for, is_applicant_of
 
@@ -64,17 +64,18 @@ def apply(request, code: str):
     if request.method == "POST":
         files = {key.removeprefix("material_"): f for key, f in request.FILES.items() if key.startswith("material_")}
         try:
-            from tongban.licences.reuse import reuse_lookup, reuse_record
-
             # Materials an e-licence can stand in for are looked up only with the applicant's consent.
-            lookup = reuse_lookup(actor=request.user, version=version,
-                                  authorised=request.POST.get("licence_reuse") == "1")
+            authorised = request.POST.get("licence_reuse") == "1"
+            lookups = [(source, source.lookup(actor=request.user, version=version, authorised=authorised))
+                       for source in material_sources.sources()]
+            provided = {k: v for _source, lookup in lookups for k, v in lookup.provided.items()}
             with transaction.atomic():
                 case = services.case_submit(
                     actor=request.user, version=version, data=request.POST, files=files,
-                    submission_key=request.POST.get("submission_key", ""), provided=lookup.provided,
+                    submission_key=request.POST.get("submission_key", ""), provided=provided,
                 )
-                reuse_record(case=case, lookup=lookup, actor=request.user)
+                for source, lookup in lookups:
+                    source.record(case=case, lookup=lookup, actor=request.user)
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
             messages.error(request, _("提交未成功，请按提示修改后重新提交（已选择的文件需要重新选择）。"))
@@ -85,17 +86,10 @@ def apply(request, code: str):
     return render(request, "cases/apply.html", {
         "version": version, "errors": errors, "data": data, "general_errors": errors.get("__all__", []),
         "material_rows": [(m, errors.get(f"material_{m.pk}", [])) for m in materials],
-        "reusable_ids": _reusable_ids(version),
+        "reusable_ids": material_sources.reusable_ids(version),
         "submission_key": data.get("submission_key") or uuid.uuid4().hex,
         "user_info": request.user,
     }, status=status)
-
-
-def _reusable_ids(version) -> set[int]:
-    """Materials an e-licence can stand in for: the browser must not insist on an upload."""
-    from tongban.licences.reuse import reusable_materials
-
-    return {m.pk for m in reusable_materials(version)}
 
 
 def my_cases(request):

@@ -25,3 +25,11 @@ class LicencesConfig(AppConfig):
 
         portal_link(PortalLink(_("证照核验"), "licences:verify", "qr-code-scan", 50))
         portal_link(PortalLink(_("我的证照"), "licences:mine", "wallet2", 45, applicants_only=True))
+
+        from tongban.cases.material_sources import MaterialSource
+        from tongban.cases.material_sources import register as material_source
+
+        from . import reuse
+
+        material_source(MaterialSource("licences", reuse.reusable_materials, reuse.reuse_lookup,
+                                       reuse.reuse_record))

@@ -26,4 +26,9 @@ class ReviewsConfig(AppConfig):
 
         portal_link(PortalLink(_("好差评公示"), "reviews:public", "star-half", 35))
 
+        from tongban.appeals.ratings import register_rating_lookup
+
         from . import panels  # noqa: F401  register the dashboard panel
+        from .selectors import appeal_rating
+
+        register_rating_lookup(appeal_rating)  # the requester's appeal page shows the rating

@@ -15,8 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import Organisation
 from tongban.appeals.permissions import acts_for, get_appeal_by_code, scope_root
-from tongban.appeals.views import errors_text
-from tongban.core.errors import Conflict
+from tongban.core.errors import Conflict, errors_text
 from tongban.core.masking import mask_name
 from tongban.core.pagination import CappedPaginator
 from tongban.core.permissions import has_perm, requires
