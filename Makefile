@@ -36,6 +36,7 @@ run: setup
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/tongban makemigrations --check --dry-run -v 0
 
 test: setup lint

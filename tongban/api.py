@@ -11,34 +11,9 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
+from tongban.core.api_auth import SessionAuth, TokenAuth
 from tongban.core.errors import Conflict
-
-
-class TokenAuth(HttpBearer):
-    """Authorization: Bearer tb_… issued to an organisation's integration user."""
-
-    def authenticate(self, request, token):
-        from tongban.accounts.services import authenticate_token
-
-        user = authenticate_token(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class SessionAuth(APIKeyHeader):
-    """The browser's session (CSRF-checked for unsafe methods by ninja's django_auth)."""
-
-    param_name = "X-CSRFToken"
-
-    def __call__(self, request):
-        return django_auth(request)
-
-    def authenticate(self, request, key):  # pragma: no cover - __call__ is used
-        return None
-
 
 api = NinjaAPI(
     title="通办 Tongban API",

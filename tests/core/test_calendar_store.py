@@ -151,7 +151,7 @@ def test_bad_csv_upload_shows_errors_and_writes_nothing(client, cal_admin):
 
 
 def test_missing_next_year_warning_from_november(cal_admin):
-    from tongban.core.calendar_views import next_year_missing
+    from tongban.core.selectors import next_year_missing
 
     assert next_year_missing(D(2026, 10, 31)) is None
     assert next_year_missing(D(2026, 11, 1)) == 2027

@@ -47,3 +47,15 @@ def test_figures_cover_the_viewer_scope(client, settings, enterprise_user, city_
 def test_clerks_have_no_dashboard(client, clerk_a):
     client.force_login(clerk_a)
     assert client.get("/dashboard/").status_code == 403
+
+
+def test_every_module_contributes_its_panel_in_order(client, city_a):
+    # Each module registers its own panel (cases, appeals, reviews, policies); the dashboard
+    # shows all that the viewer may see, ordered by the modules' chosen positions.
+    leader = StaffFactory(username="leader_panels", organisation=city_a, roles=[Role.SUPERVISOR])
+    client.force_login(leader)
+    page = client.get("/dashboard/")
+    assert page.status_code == 200
+    assert [p.title for p in page.context["panels"]] == ["政务服务办件", "有诉即办", "好差评", "免申即享"]
+    body = page.content.decode()
+    assert "回访满意率" in body and "评价覆盖率" in body and "应享未享" in body

@@ -104,3 +104,33 @@ def test_the_template_tags_render_in_an_application_form(rf, reuse_version, ente
                     "{% for m in version.materials.all %}{% licence_reuse_slot m %}{% endfor %}").render(
         Context({"version": reuse_version, "request": request}))
     assert 'name="licence_reuse"' in html and "免证可办" in html and "可由电子证照免提交" in html
+
+
+def test_the_application_form_takes_the_material_from_the_licence(client, issue, reuse_version, enterprise_user):
+    # The cases form knows licences only as a registered material source: the form marks the
+    # material as reusable, and with consent the submitted case files the licence instead.
+    licence = issue()
+    first, second = reuse_version.materials.get(order=1), _second_material(reuse_version)
+    client.force_login(enterprise_user)
+    url = f"/cases/apply/{reuse_version.item.implementation_code}/"
+    page = client.get(url)
+    assert page.context["reusable_ids"] == {first.pk}
+    form = {"submission_key": "reuse-1", "contact_name": "王经理", "contact_phone": "13800138000",
+            "licence_reuse": "1", f"material_{second.pk}": pdf()}
+    response = client.post(url, form)
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/cases/mine/{case.pk}/"
+    row = CaseMaterial.objects.get(case=case, material=first)
+    assert row.attachment is None and licence.number in row.provided_from
+    assert LicenceUse.objects.get(case=case).licence == licence
+
+
+def test_without_consent_the_form_still_asks_for_the_upload(client, issue, reuse_version, enterprise_user):
+    issue()
+    second = _second_material(reuse_version)
+    client.force_login(enterprise_user)
+    response = client.post(f"/cases/apply/{reuse_version.item.implementation_code}/", {
+        "submission_key": "reuse-2", "contact_name": "王经理", "contact_phone": "13800138000",
+        f"material_{second.pk}": pdf()})
+    assert response.status_code == 400
+    assert Case.objects.count() == 0 and LicenceUse.objects.count() == 0

@@ -3,8 +3,10 @@ from __future__ import annotations
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from tongban.core.permissions import require
+
 from . import selectors
-from .permissions import organisations_in_scope, require
+from .permissions import organisations_in_scope
 
 router = Router(tags=["用户与机构"])
 

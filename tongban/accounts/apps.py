@@ -8,8 +8,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与机构")
 
     def ready(self) -> None:
-        from tongban.workspace.menu import MenuEntry, register
+        from tongban.core.api_auth import register_token_authenticator
+        from tongban.core.menu import MenuEntry, register
 
+        from . import permissions  # noqa: F401  grant the platform's permissions to the roles
+        from .services import authenticate_token
+
+        register_token_authenticator(authenticate_token)
         register(
             MenuEntry(
                 _("工作"), _("我的待办"), "workspace:inbox", "inbox", "workspace.view_inbox", 0

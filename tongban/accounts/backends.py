@@ -1,6 +1,6 @@
 from django.contrib.auth.backends import ModelBackend
 
-from .permissions import has_perm, permissions_of
+from tongban.core.permissions import has_perm, permissions_of
 
 
 class RoleBackend(ModelBackend):

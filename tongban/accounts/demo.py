@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from tongban.core.demo import DEMO_PASSWORD, register
+from tongban.core.demo import DEMO_PASSWORD, register, register_logins
 from tongban.core.validators import make_citizen_id, make_uscc
 
 from . import services
@@ -166,6 +166,7 @@ def load(log) -> None:
     )
 
 
+@register_logins
 def logins() -> list[tuple[str, str]]:
     rows = [
         (u, f"{n}（{', '.join(str(Role(r).label) for r in roles)}）") for u, n, _c, roles in STAFF

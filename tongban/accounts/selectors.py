@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from tongban.core.permissions import require, scope_q
+
 from .models import Organisation, StaffRole, User
-from .permissions import organisations_in_scope, require, scope_q
+from .permissions import organisations_in_scope
 
 
 def staff_users_list(

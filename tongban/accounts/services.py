@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tongban.core import audit
+from tongban.core.permissions import in_scope, require
 from tongban.core.validators import validate_citizen_id, validate_uscc
 
 from .models import ApiToken, Enterprise, Organisation, Role, StaffRole, User
-from .permissions import in_scope, require
 
 
 def _set_path(org: Organisation) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.core import ratelimit
+from tongban.core.permissions import requires, scope_q
 
 from . import selectors, services
 from .forms import (
@@ -23,13 +24,7 @@ from .forms import (
     UserRolesForm,
 )
 from .models import ApiToken, Role, User
-from .permissions import (
-    get_organisation_for,
-    get_user_for,
-    organisations_in_scope,
-    requires,
-    scope_q,
-)
+from .permissions import get_organisation_for, get_user_for, organisations_in_scope
 
 
 def _apply_errors(form, exc: ValidationError) -> None:

@@ -9,7 +9,7 @@ from ninja import File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from tongban.api import SessionAuth, TokenAuth
+from tongban.core.api_auth import OPTIONAL_AUTH
 from tongban.core.request_context import ip_from_request
 
 from . import hotline, search, selectors, services
@@ -18,14 +18,6 @@ from .permissions import get_appeal_for, requester_view
 from .routing import RateLimited
 
 router = Router(tags=["有诉即办"])
-
-
-def _anonymous(request):
-    """Lets anonymous callers through to operations that accept them (after token and session)."""
-    return "anonymous"
-
-
-OPTIONAL_AUTH = [TokenAuth(), SessionAuth(), _anonymous]
 
 
 class StepOut(Schema):

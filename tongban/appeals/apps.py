@@ -15,9 +15,11 @@ class AppealsConfig(AppConfig):
 
         events.subscribe(CALENDAR_CHANGED, tasks.on_calendar_changed)
 
-        from tongban.portal.nav import PortalLink
-        from tongban.portal.nav import register as portal_link
+        from tongban.core.portal_nav import PortalLink
+        from tongban.core.portal_nav import register as portal_link
 
         portal_link(PortalLink(_("我要诉求"), "appeals:submit", "chat-left-text", 25))
         portal_link(PortalLink(_("知识库"), "appeals:kb_search", "book", 27))
         portal_link(PortalLink(_("我的诉求"), "appeals:my_appeals", "chat-square-text", 43, applicants_only=True))
+
+        from . import panels  # noqa: F401  register the dashboard panel

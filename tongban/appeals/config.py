@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.models import Organisation
-from tongban.accounts.permissions import require
 from tongban.core import audit
+from tongban.core.permissions import require
 
 from .models import Category, HandlingLimit, Kind, RoutingRule
 

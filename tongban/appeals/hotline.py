@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from tongban.accounts.permissions import deny, has_perm
+from tongban.core.permissions import deny, has_perm
 
 from . import services
 from .models import Appeal, Channel, Kind

@@ -7,10 +7,10 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from tongban.accounts.permissions import has_perm
 from tongban.core import supervision
 from tongban.core.calendar import SHANGHAI
 from tongban.core.inbox import WorkItem, register, register_counter
+from tongban.core.permissions import has_perm
 
 from .models import Appeal, Status
 from .permissions import appeals_for

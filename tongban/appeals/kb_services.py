@@ -11,8 +11,9 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from tongban.accounts.permissions import deny, has_perm, in_scope, organisations_in_scope
+from tongban.accounts.permissions import organisations_in_scope
 from tongban.core import audit
+from tongban.core.permissions import deny, has_perm, in_scope
 
 from .models import Appeal, Article, Category, Status
 from .permissions import acts_for, get_appeal_for, scope_root

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from tongban.workspace.menu import MenuEntry, register
+from tongban.core.menu import MenuEntry, register
 
 register(MenuEntry(_("工作"), _("诉求办理"), "appeals:list", "chat-square-text", "appeals.view", 20))
 register(MenuEntry(_("工作"), _("诉求登记"), "appeals:register", "telephone-plus", "appeals.register", 22))

@@ -15,8 +15,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tongban.accounts.models import Organisation, Role
-from tongban.accounts.permissions import deny, grant, has_perm
 from tongban.core.masking import mask_phone
+from tongban.core.permissions import deny, grant, has_perm
 
 from .models import Appeal
 

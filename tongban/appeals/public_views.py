@@ -23,6 +23,7 @@ from . import search, services
 from .kb_services import record_hit
 from .models import Article, Category, Channel, Kind, Satisfaction, Status
 from .permissions import appeals_for, get_appeal_by_code, get_appeal_for
+from .ratings import rating_of
 from .routing import RateLimited
 
 
@@ -102,20 +103,10 @@ def my_appeal(request, pk: int):
     _applicant_only(request)
     appeal = get_appeal_for(request.user, pk)
     ctx = _requester_context(appeal)
-    ctx["rating"] = _rating_of(appeal)
+    ctx["rating"] = rating_of(appeal)
     if ctx["rating"] is not None:
         ctx["rate_url"] = reverse("reviews:rate_appeal", args=[appeal.pk])
     return render(request, "appeals/my_appeal.html", ctx)
-
-
-def _rating_of(appeal):
-    from django.apps import apps
-
-    if not apps.is_installed("tongban.reviews"):
-        return None
-    from tongban.reviews.models import Rating
-
-    return Rating.objects.filter(appeal=appeal).first() or False
 
 
 @require_POST
@@ -169,7 +160,7 @@ def track(request):
     ctx = {"number": number, "code": code, "error": error}
     if appeal is not None:
         ctx.update(_requester_context(appeal))
-        ctx["rating"] = _rating_of(appeal)
+        ctx["rating"] = rating_of(appeal)
         if ctx["rating"] is not None:
             ctx["rate_url"] = reverse("reviews:rate_appeal_code") + "?" + urlencode(
                 {"number": appeal.number, "code": appeal.query_code})

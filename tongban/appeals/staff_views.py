@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import has_perm, organisations_in_scope, requires
+from tongban.accounts.permissions import organisations_in_scope
 from tongban.core.errors import errors_text
 from tongban.core.pagination import CappedPaginator
+from tongban.core.permissions import has_perm, requires
 
 from . import config, hotline, kb_services, search
 from .models import Article, Category, RoutingRule

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import Organisation
-from tongban.accounts.permissions import has_perm, requires
 from tongban.core.errors import Conflict, errors_text
 from tongban.core.pagination import CappedPaginator
+from tongban.core.permissions import has_perm, requires
 
 from . import search, selectors, services
 from .models import Appeal, Callback, Category, Channel, Kind, Satisfaction, Status, Warning

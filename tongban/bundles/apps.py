@@ -16,7 +16,7 @@ class BundlesConfig(AppConfig):
         events.subscribe("case.decided", on_case_decided)
         events.subscribe("case.supplement_requested", on_supplement_requested)
 
-        from tongban.portal.nav import PortalLink
-        from tongban.portal.nav import register as portal_link
+        from tongban.core.portal_nav import PortalLink
+        from tongban.core.portal_nav import register as portal_link
 
         portal_link(PortalLink(_("我的一件事"), "bundles:mine", "collection", 42, applicants_only=True))

@@ -14,13 +14,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tongban.accounts.permissions import deny
 from tongban.cases import services as cases
 from tongban.cases.models import Case
 from tongban.cases.models import Status as CaseStatus
 from tongban.catalog.models import Bundle, ItemVersion, Material
 from tongban.core import attachments, audit, timeutil
 from tongban.core.notifications import notify
+from tongban.core.permissions import deny
 from tongban.core.sequences import next_number
 from tongban.licences import reuse
 

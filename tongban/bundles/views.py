@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import require_applicant
 from tongban.catalog.models import Bundle
 from tongban.core.errors import Conflict
 from tongban.core.errors import errors_dict as _errors
+from tongban.core.permissions import require_applicant
 from tongban.licences import reuse
 
 from . import selectors, services

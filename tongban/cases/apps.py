@@ -15,8 +15,10 @@ class CasesConfig(AppConfig):
 
         events.subscribe(CALENDAR_CHANGED, tasks.on_calendar_changed)
 
-        from tongban.portal.nav import PortalLink
-        from tongban.portal.nav import register as portal_link
+        from tongban.core.portal_nav import PortalLink
+        from tongban.core.portal_nav import register as portal_link
 
         portal_link(PortalLink(_("进度查询"), "cases:progress", "search", 30))
         portal_link(PortalLink(_("我的办件"), "cases:my_cases", "folder2-open", 40, applicants_only=True))
+
+        from . import panels  # noqa: F401  register the dashboard panel

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from tongban.workspace.menu import MenuEntry, register
+from tongban.core.menu import MenuEntry, register
 
 register(MenuEntry(_("工作"), _("办件管理"), "cases:list", "folder2-open", "cases.view", 10))
 register(MenuEntry(_("工作"), _("窗口代录"), "cases:register", "person-plus", "cases.register", 15))

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import has_perm, require_applicant, requires
+from tongban.catalog import material_sources
 from tongban.catalog.documents import FontUnavailable
 from tongban.catalog.models import ItemVersion, ServiceItem
 from tongban.core import pii, ratelimit
@@ -23,6 +23,7 @@ from tongban.core.attachments import download_response
 from tongban.core.errors import Conflict
 from tongban.core.errors import errors_text as _errors
 from tongban.core.pagination import CappedPaginator
+from tongban.core.permissions import has_perm, require_applicant, requires
 
 from . import documents, selectors, services
 from .models import Case, CaseMaterial, Decision, Document, PauseKind, Status, Warning
@@ -53,17 +54,18 @@ def apply(request, code: str):
     if request.method == "POST":
         files = {key.removeprefix("material_"): f for key, f in request.FILES.items() if key.startswith("material_")}
         try:
-            from tongban.licences.reuse import reuse_lookup, reuse_record
-
             # Materials an e-licence can stand in for are looked up only with the applicant's consent.
-            lookup = reuse_lookup(actor=request.user, version=version,
-                                  authorised=request.POST.get("licence_reuse") == "1")
+            authorised = request.POST.get("licence_reuse") == "1"
+            lookups = [(source, source.lookup(actor=request.user, version=version, authorised=authorised))
+                       for source in material_sources.sources()]
+            provided = {k: v for _source, lookup in lookups for k, v in lookup.provided.items()}
             with transaction.atomic():
                 case = services.case_submit(
                     actor=request.user, version=version, data=request.POST, files=files,
-                    submission_key=request.POST.get("submission_key", ""), provided=lookup.provided,
+                    submission_key=request.POST.get("submission_key", ""), provided=provided,
                 )
-                reuse_record(case=case, lookup=lookup, actor=request.user)
+                for source, lookup in lookups:
+                    source.record(case=case, lookup=lookup, actor=request.user)
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
             messages.error(request, _("提交未成功，请按提示修改后重新提交（已选择的文件需要重新选择）。"))
@@ -74,17 +76,10 @@ def apply(request, code: str):
     return render(request, "cases/apply.html", {
         "version": version, "errors": errors, "data": data, "general_errors": errors.get("__all__", []),
         "material_rows": [(m, errors.get(f"material_{m.pk}", [])) for m in materials],
-        "reusable_ids": _reusable_ids(version),
+        "reusable_ids": material_sources.reusable_ids(version),
         "submission_key": data.get("submission_key") or uuid.uuid4().hex,
         "user_info": request.user,
     }, status=status)
-
-
-def _reusable_ids(version) -> set[int]:
-    """Materials an e-licence can stand in for: the browser must not insist on an upload."""
-    from tongban.licences.reuse import reusable_materials
-
-    return {m.pk for m in reusable_materials(version)}
 
 
 def my_cases(request):
@@ -261,8 +256,8 @@ def case_act(request, pk: int, action: str):
 @requires("cases.register")
 def register_walk_in(request):
     """A clerk registers an application brought to the window, on the applicant's behalf."""
-    from tongban.accounts.permissions import scope_q
     from tongban.catalog.models import ServiceItem as Item
+    from tongban.core.permissions import scope_q
 
     items = (
         Item.objects.filter(scope_q(request.user), current_version__status=ItemVersion.Status.PUBLISHED)

@@ -8,7 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("事项目录")
 
     def ready(self) -> None:
-        from tongban.workspace.menu import MenuEntry, register
+        from tongban.core.menu import MenuEntry, register
 
         from . import permissions
 
@@ -37,7 +37,7 @@ class CatalogConfig(AppConfig):
             )
         )
 
-        from tongban.portal.nav import PortalLink
-        from tongban.portal.nav import register as portal_link
+        from tongban.core.portal_nav import PortalLink
+        from tongban.core.portal_nav import register as portal_link
 
         portal_link(PortalLink(_("办事指南"), "guides:index", "journal-text", 10))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from tongban.accounts.models import Role
-from tongban.accounts.permissions import grant, in_scope, require, scope_q
+from tongban.core.permissions import grant, in_scope, require, scope_q
 
 from .models import Bundle, ItemVersion, Material, ServiceItem
 
@@ -68,6 +68,6 @@ def get_bundle_for(actor, pk: int, *, for_write: bool = False) -> Bundle:
 
 
 def may_manage(actor, item: ServiceItem) -> bool:
-    from tongban.accounts.permissions import has_perm
+    from tongban.core.permissions import has_perm
 
     return has_perm(actor, MANAGE) and in_scope(actor, item.organisation)

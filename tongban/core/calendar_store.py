@@ -149,7 +149,7 @@ def _record_change(actor, summary: str, days: Iterable[dt.date]) -> CalendarChan
 
 
 def _require(actor) -> None:
-    from tongban.accounts.permissions import require
+    from .permissions import require
 
     require(actor, "core.manage_calendar")
 

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import has_perm, requires
-
 from . import calendar_store
 from .forms import BootstrapMixin
 from .models import CalendarChange, CalendarDay, CalendarYear
+from .permissions import has_perm, requires
+from .selectors import next_year_missing
 
 
 class DayForm(BootstrapMixin, forms.Form):
@@ -41,15 +41,6 @@ class ImportForm(BootstrapMixin, forms.Form):
 
 class YearForm(BootstrapMixin, forms.Form):
     notice = forms.CharField(label=_lazy("放假安排通知文号"), max_length=200)
-
-
-def next_year_missing(today: dt.date | None = None) -> int | None:
-    """From 1 November, the year whose schedule is still missing (None when all is well)."""
-    today = today or timezone.localdate()
-    if today.month < 11:
-        return None
-    nxt = today.year + 1
-    return None if CalendarYear.objects.filter(year=nxt).exists() else nxt
 
 
 def _month_grids(year: int, cal, exceptions: dict[dt.date, CalendarDay]) -> list[dict]:

@@ -8,7 +8,7 @@ def platform(request):
         from .notifications import unread_count
 
         unread = unread_count(user)
-    from tongban.portal.nav import links_for
+    from .portal_nav import links_for
 
     return {
         "portal_links": links_for(user),

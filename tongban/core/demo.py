@@ -21,6 +21,21 @@ def register(order: int, name: str):
     return decorator
 
 
+_login_lists: list[Callable[[], list[tuple[str, str]]]] = []
+
+
+def register_logins(func: Callable[[], list[tuple[str, str]]]):
+    """Decorator: `func()` lists the demo accounts a module creates as (username, description),
+    printed by `tongban demo` (the accounts module owns them; core only prints)."""
+    if func not in _login_lists:
+        _login_lists.append(func)
+    return func
+
+
+def logins() -> list[tuple[str, str]]:
+    return [row for func in _login_lists for row in func()]
+
+
 def load_all(log: Callable[[str], None]) -> None:
     import importlib
 

@@ -159,7 +159,7 @@ def retry_due(now: dt.datetime | None = None) -> int:
 
 def retry(*, actor, delivery_id: int) -> EventDelivery:
     """An administrator sends a failed delivery again (after fixing what made it fail)."""
-    from tongban.accounts.permissions import require
+    from tongban.core.permissions import require
 
     from . import audit
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import requires
+from tongban.core.permissions import requires
 
 from . import events
 from .errors import Conflict

@@ -88,9 +88,8 @@ def error_404(request, exception=None):
 
 
 def audit_list(request):
-    from tongban.accounts.permissions import require, scope_q
-
     from .models import AuditEvent
+    from .permissions import require, scope_q
 
     require(request.user, "core.view_audit")
     qs = AuditEvent.objects.order_by("-seq")

@@ -9,10 +9,8 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.accounts.models import Role
-        from tongban.accounts.permissions import grant
-        from tongban.workspace.menu import MenuEntry, register
-
-        from . import panels  # noqa: F401  the cases panels
+        from tongban.core.menu import MenuEntry, register
+        from tongban.core.permissions import grant
 
         for role in (Role.APPROVER, Role.SUPERVISOR, Role.ADMIN):
             grant(role, "dashboard.view")

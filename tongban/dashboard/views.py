@@ -1,8 +1,7 @@
 from django.shortcuts import render
 
-from tongban.accounts.permissions import requires
-
-from .registry import panels_for
+from tongban.core.panels import panels_for
+from tongban.core.permissions import requires
 
 
 @requires("dashboard.view")

@@ -9,7 +9,7 @@ class LicencesConfig(AppConfig):
 
     def ready(self) -> None:
         from tongban.core import events
-        from tongban.workspace.menu import MenuEntry, register
+        from tongban.core.menu import MenuEntry, register
 
         from . import permissions, tasks
 
@@ -18,15 +18,18 @@ class LicencesConfig(AppConfig):
         register(MenuEntry(section, _("证照查询"), "licences:list", "patch-check", permissions.VIEW, 400))
         register(MenuEntry(section, _("证照类型"), "licences:types", "card-list", permissions.VIEW, 410))
 
-        from tongban.portal.nav import PortalLink
-        from tongban.portal.nav import register as portal_link
+        from tongban.core.portal_nav import PortalLink
+        from tongban.core.portal_nav import register as portal_link
 
         portal_link(PortalLink(_("证照核验"), "licences:verify", "qr-code-scan", 50))
         portal_link(PortalLink(_("我的证照"), "licences:mine", "wallet2", 45, applicants_only=True))
 
-        # Guides say 可免提交 only for materials an active licence type really stands in for.
-        from tongban.catalog.selectors import register_material_provider
+        # The applicant's own e-licence stands in for a material (免证可办): the guide says 可免提交
+        # and the form drops the upload for exactly these materials.
+        from tongban.catalog.material_sources import MaterialSource
+        from tongban.catalog.material_sources import register as material_source
 
-        from .reuse import reusable_materials
+        from . import reuse
 
-        register_material_provider(reusable_materials)
+        material_source(MaterialSource("licences", reuse.reusable_materials, reuse.reuse_lookup,
+                                       reuse.reuse_record))

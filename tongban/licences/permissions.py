@@ -10,7 +10,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tongban.accounts.models import Role
-from tongban.accounts.permissions import grant, has_perm, organisations_in_scope
+from tongban.accounts.permissions import organisations_in_scope
+from tongban.core.permissions import grant, has_perm
 
 from .models import Licence
 

@@ -14,10 +14,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tongban.accounts.permissions import deny, in_scope, require
 from tongban.core import audit, timeutil
 from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
+from tongban.core.permissions import deny, in_scope, require
 from tongban.core.sequences import next_number
 
 from . import signing

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import has_perm, require_applicant, requires
 from tongban.catalog.documents import FontUnavailable
 from tongban.catalog.models import ItemVersion
 from tongban.core import timeutil
@@ -25,6 +24,7 @@ from tongban.core.errors import Conflict
 from tongban.core.errors import errors_text as _errors
 from tongban.core.masking import mask_citizen_id, mask_name
 from tongban.core.pagination import CappedPaginator
+from tongban.core.permissions import has_perm, require_applicant, requires
 
 from . import documents, reuse, selectors, services, signing
 from .crypto import public_key_pem

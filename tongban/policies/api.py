@@ -10,8 +10,8 @@ from django.http import Http404
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from tongban.accounts.permissions import has_perm
 from tongban.core import timeutil
+from tongban.core.permissions import has_perm
 
 from . import fees, selectors
 from .models import EnterpriseProfile, FeeSchedule, Policy

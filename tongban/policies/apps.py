@@ -8,7 +8,7 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("免申即享")
 
     def ready(self) -> None:
-        from tongban.workspace.menu import MenuEntry, register
+        from tongban.core.menu import MenuEntry, register
 
         from . import inbox, permissions, tasks  # noqa: F401  register inbox provider and sweep
 
@@ -38,8 +38,10 @@ class PoliciesConfig(AppConfig):
             MenuEntry(section, _("费用计算"), "policies:fee", "calculator", permissions.VIEW, 440)
         )
 
-        from tongban.portal.nav import PortalLink
-        from tongban.portal.nav import register as portal_link
+        from tongban.core.portal_nav import PortalLink
+        from tongban.core.portal_nav import register as portal_link
 
         portal_link(PortalLink(_("惠企政策"), "policies:public_index", "gift", 20))
         portal_link(PortalLink(_("我的政策"), "policies:mine", "stars", 44, applicants_only=True))
+
+        from . import panels  # noqa: F401  register the dashboard panel

@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts.models import Enterprise
-from tongban.accounts.permissions import require
 from tongban.core import audit
+from tongban.core.permissions import require
 from tongban.core.validators import make_uscc, validate_uscc
 
 from .models import (

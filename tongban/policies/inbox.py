@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count
 from django.urls import reverse
 
-from tongban.accounts.permissions import has_perm, scope_q
 from tongban.core.inbox import WorkItem, register, register_counter
+from tongban.core.permissions import has_perm, scope_q
 
 from .models import MatchStatus, PolicyMatch
 from .permissions import GRANT

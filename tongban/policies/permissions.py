@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tongban.accounts.models import Role
-from tongban.accounts.permissions import grant, require, scope_q
+from tongban.core.permissions import grant, require, scope_q
 
 from .models import EnterpriseProfile, Policy, PolicyMatch
 

@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from tongban.accounts.models import Enterprise
-from tongban.accounts.permissions import require
 from tongban.core import audit
+from tongban.core.permissions import require
 
 from .models import (
     BuildingUse,

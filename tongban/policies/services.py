@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tongban.accounts.models import User
-from tongban.accounts.permissions import in_scope, require
 from tongban.core import audit, timeutil
 from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
+from tongban.core.permissions import in_scope, require
 
 from .models import OPEN_MATCH, MatchStatus, Policy, PolicyMatch, PolicyVersion
 from .permissions import GRANT, MANAGE

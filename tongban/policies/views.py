@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import has_perm, requires
 from tongban.core.errors import Conflict, errors_text
 from tongban.core.pagination import CappedPaginator
+from tongban.core.permissions import has_perm, requires
 
 from . import importer, profiles, selectors, services
 from .forms import ConditionFormSet, PolicyForm, RuleHeaderForm, rows_from_tree
@@ -108,7 +108,7 @@ def _writable(user, pk: int, perm: str = MANAGE) -> bool:
         if perm == MANAGE:
             get_policy_for(user, pk, for_write=True)
         else:
-            from tongban.accounts.permissions import scope_q
+            from tongban.core.permissions import scope_q
 
             from .models import Policy
 

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import has_perm, requires
 from tongban.core.errors import errors_text
+from tongban.core.permissions import has_perm, requires
 
 from . import profiles, selectors
 from .columns import record_of

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from ninja import Router, Schema
 
-from tongban.appeals.api import OPTIONAL_AUTH
+from tongban.core.api_auth import OPTIONAL_AUTH
 
 from . import selectors, services
 from .models import BAD_LEVELS, Rating

@@ -20,7 +20,14 @@ class ReviewsConfig(AppConfig):
         events.subscribe("appeal.replied", invite_appeal_rating)
         events.subscribe(CALENDAR_CHANGED, tasks.on_calendar_changed)
 
-        from tongban.portal.nav import PortalLink
-        from tongban.portal.nav import register as portal_link
+        from tongban.core.portal_nav import PortalLink
+        from tongban.core.portal_nav import register as portal_link
 
         portal_link(PortalLink(_("好差评公示"), "reviews:public", "star-half", 35))
+
+        from tongban.appeals.ratings import register_rating_lookup
+
+        from . import panels  # noqa: F401  register the dashboard panel
+        from .selectors import appeal_rating
+
+        register_rating_lookup(appeal_rating)  # the requester's appeal page shows the rating

@@ -7,11 +7,11 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from tongban.accounts.permissions import has_perm
 from tongban.appeals.permissions import scope_root
 from tongban.core import supervision
 from tongban.core.calendar import SHANGHAI
 from tongban.core.inbox import WorkItem, register, register_counter
+from tongban.core.permissions import has_perm
 
 from .models import Rating, RatingAppeal, Rectification
 from .permissions import may_decide

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from tongban.workspace.menu import MenuEntry, register
+from tongban.core.menu import MenuEntry, register
 
 register(MenuEntry(_("工作"), _("好差评与整改"), "reviews:list", "star-half", "reviews.view", 26))
 register(MenuEntry(_("工作"), _("窗口评价器"), "reviews:windows", "display", "reviews.window", 27))

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from tongban.accounts.models import Role
-from tongban.accounts.permissions import grant, has_perm
 from tongban.appeals.permissions import acts_for, scope_root
+from tongban.core.permissions import grant, has_perm
 
 from .models import Rating, RatingAppeal, Rectification
 

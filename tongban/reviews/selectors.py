@@ -32,6 +32,11 @@ AGG = {
 }
 
 
+def appeal_rating(appeal) -> Rating | None:
+    """The requester's rating of an appeal (appeals shows it on the requester's pages)."""
+    return Rating.objects.filter(appeal=appeal).first()
+
+
 def _pct(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 

@@ -13,11 +13,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tongban.accounts.permissions import deny, has_perm, require
 from tongban.core import attachments, audit, supervision, timeutil
 from tongban.core.calendar import WorkCalendar
 from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
+from tongban.core.permissions import deny, has_perm, require
 
 from .models import (
     ASPECTS,

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import Organisation
-from tongban.accounts.permissions import has_perm, requires
 from tongban.appeals.permissions import acts_for, get_appeal_by_code, scope_root
 from tongban.core import supervision
 from tongban.core.errors import Conflict, errors_text
 from tongban.core.masking import mask_name
 from tongban.core.pagination import CappedPaginator
+from tongban.core.permissions import has_perm, requires
 
 from . import selectors, services
 from .models import ASPECTS, BAD_LEVELS, Level, Rating, RatingAppeal, Rectification, Window

@@ -1,12 +1,12 @@
-from .menu import menu_for
+from tongban.core.menu import menu_for
 
 
 def workspace(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_staff_member:
         return {"workspace_menu": []}
-    from tongban.accounts.permissions import has_perm
-    from tongban.core.calendar_views import next_year_missing
+    from tongban.core.permissions import has_perm
+    from tongban.core.selectors import next_year_missing
 
     missing = None
     if has_perm(user, "core.manage_calendar") or has_perm(user, "dashboard.view"):

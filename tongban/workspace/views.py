@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
-from tongban.accounts.permissions import requires
 from tongban.core.inbox import counts_for, items_for
+from tongban.core.permissions import requires
 
 SHOWN = 50
 

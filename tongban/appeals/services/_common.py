@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tongban.accounts.models import Organisation, Role, User
-from tongban.accounts.permissions import has_perm
 from tongban.core import audit, clocks, supervision, timeutil
 from tongban.core.calendar import WorkCalendar
 from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
+from tongban.core.permissions import has_perm
 from tongban.core.sequences import next_number
 
 from ..models import (

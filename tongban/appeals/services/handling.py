@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts.models import Organisation
-from tongban.accounts.permissions import deny, has_perm
 from tongban.core import events
 from tongban.core.errors import Conflict
+from tongban.core.permissions import deny, has_perm
 
 from .. import routing
 from ..models import (

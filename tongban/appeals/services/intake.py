@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongban.accounts.models import Organisation
-from tongban.accounts.permissions import deny, has_perm
 from tongban.core import audit
+from tongban.core.permissions import deny, has_perm
 
 from .. import routing
 from ..models import (

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tongban.accounts.models import Organisation
-from tongban.accounts.permissions import deny, has_perm
 from tongban.core import audit, supervision
 from tongban.core.calendar import WorkCalendar
 from tongban.core.errors import Conflict
+from tongban.core.permissions import deny, has_perm
 
 from ..models import (
     OPEN_STATUSES,

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongban.accounts.permissions import deny, require
 from tongban.core import audit, clocks, supervision, timeutil
 from tongban.core.calendar import WorkCalendar
 from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
+from tongban.core.permissions import deny, require
 from tongban.core.sequences import next_number
 
 from ..models import (

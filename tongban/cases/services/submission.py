@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tongban.accounts.permissions import deny, has_perm
 from tongban.catalog.models import ItemVersion, Material
 from tongban.core import attachments, audit
+from tongban.core.permissions import deny, has_perm
 
 from ..models import (
     Case,
@@ -121,7 +121,7 @@ def case_submit(
     if version.status != ItemVersion.Status.PUBLISHED:
         raise ValidationError("该事项版本未发布或已废止，请从办事指南重新进入申请。")
     if on_behalf is not None:
-        from tongban.accounts.permissions import in_scope
+        from tongban.core.permissions import in_scope
 
         if not in_scope(actor, version.item.organisation):
             raise deny(actor, "cases.register", version.item)

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from tongban.accounts.permissions import deny
 from tongban.core import attachments, events
 from tongban.core.errors import Conflict
+from tongban.core.permissions import deny
 
 from ..models import (
     Case,

@@ -15,10 +15,8 @@ from .consistency import (
     guide_contradictions,
 )
 from .provision import (
-    MaterialProvider,
     omittable_ids,
     omittable_materials,
-    register_material_provider,
 )
 from .public import (
     KIND_LABELS,
@@ -40,7 +38,6 @@ __all__ = [
     "Comparison",
     "Contradiction",
     "Difference",
-    "MaterialProvider",
     "bundle_guide",
     "bundles_for",
     "catalog_organisations",
@@ -55,7 +52,6 @@ __all__ = [
     "public_material",
     "published_bundles",
     "published_items",
-    "register_material_provider",
     "search_terms",
     "staff_items",
     "topics",

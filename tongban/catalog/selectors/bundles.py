@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from tongban.accounts.permissions import require, scope_q
+from tongban.core.permissions import require, scope_q
 
 from ..models import Bundle, BundleItem, ItemVersion
 from ..permissions import VIEW

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tongban.accounts.permissions import require, scope_q
+from tongban.core.permissions import require, scope_q
 
 from ..models import ItemVersion, Material, OnlineDepth, ServiceItem
 from ..permissions import VIEW

@@ -2,30 +2,15 @@
 
 A material's `provides_from` only names where it could come from (a licence type code or a
 shared-data key). It can really be left out only when a module supplies it to the application
-form: licences registers a provider for the materials an active licence type stands in for
+form: licences registers a source (catalog.material_sources) for the materials an active licence type stands in for
 (免证可办). Catalog is below those modules in the layers, so it asks them through this registry
 instead of importing them; with no provider registered, nothing is omittable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
-from ..models import ItemVersion, Material
-
-# provider(version) -> the version's materials it really supplies
-MaterialProvider = Callable[[ItemVersion], Iterable[Material]]
-
-_providers: list[MaterialProvider] = []
-
-
-def register_material_provider(provider: MaterialProvider) -> MaterialProvider:
-    """Register a provider: called with a version, it returns those of the version's materials
-    that the application form accepts without an upload because the provider supplies them.
-    Registering the same provider again does nothing (AppConfig.ready may run twice)."""
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+from .. import material_sources
+from ..models import ItemVersion
 
 
 def omittable_materials(version: ItemVersion) -> dict[int, bool]:
@@ -34,8 +19,8 @@ def omittable_materials(version: ItemVersion) -> dict[int, bool]:
     materials = list(version.materials.all())
     ids = {m.pk for m in materials}
     supplied: set[int] = set()
-    for provider in _providers:
-        supplied |= {m.pk for m in provider(version)} & ids
+    for source in material_sources.sources():
+        supplied |= {m.pk for m in source.reusable(version)} & ids
     return {m.pk: m.pk in supplied for m in materials}
 
 

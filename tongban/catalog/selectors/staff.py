@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from tongban.accounts.permissions import organisations_in_scope, require, scope_q
+from tongban.accounts.permissions import organisations_in_scope
+from tongban.core.permissions import require, scope_q
 
 from ..models import ItemVersion, ServiceItem
 from ..permissions import VIEW

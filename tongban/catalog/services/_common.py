@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from tongban.accounts.models import Organisation
-from tongban.accounts.permissions import in_scope, require
 from tongban.core.errors import Conflict
+from tongban.core.permissions import in_scope, require
 
 from ..models import (
     ATTACHMENT_EXTENSIONS,

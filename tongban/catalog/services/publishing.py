@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tongban.accounts.permissions import in_scope
 from tongban.core import audit
 from tongban.core.errors import Conflict
+from tongban.core.permissions import in_scope
 
 from ..models import ItemVersion, ServiceItem
 from ._common import (

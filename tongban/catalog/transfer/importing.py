@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from tongban.accounts.models import Organisation
-from tongban.accounts.permissions import in_scope, require
 from tongban.core import audit
 from tongban.core.errors import Conflict
+from tongban.core.permissions import in_scope, require
 
 from .. import services
 from ..models import ItemVersion, ServiceItem

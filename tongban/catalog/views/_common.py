@@ -25,7 +25,7 @@ def _item_name(item: ServiceItem) -> str:
 
 
 def _perms(user) -> set[str]:
-    from tongban.accounts.permissions import permissions_of
+    from tongban.core.permissions import permissions_of
 
     return permissions_of(user)
 

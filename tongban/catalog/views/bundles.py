@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tongban.accounts.permissions import organisations_in_scope, requires
+from tongban.accounts.permissions import organisations_in_scope
+from tongban.core.permissions import requires
 
 from .. import selectors, services
 from ..forms import BundleForm

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import requires
 from tongban.core.errors import Conflict
+from tongban.core.permissions import requires
 
 from .. import services
 from ..forms import FeeFormSet, MaterialFormSet, StageFormSet, VersionForm, formset_rows

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from tongban.accounts.permissions import requires
+from tongban.core.permissions import requires
 
 from .. import selectors, transfer
 from ..forms import ImportForm

@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import organisations_in_scope, requires
+from tongban.accounts.permissions import organisations_in_scope
 from tongban.core.errors import Conflict
+from tongban.core.permissions import requires
 
 from .. import selectors, services
 from ..downloads import file_response

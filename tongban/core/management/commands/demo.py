@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tongban.core.demo import DEMO_PASSWORD, load_all
+from tongban.core.demo import DEMO_PASSWORD, load_all, logins
 
 
 class Command(BaseCommand):
@@ -13,8 +13,6 @@ class Command(BaseCommand):
         load_all(lambda msg: self.stdout.write(msg))
         if quiet:
             return
-        from tongban.accounts.demo import logins
-
         self.stdout.write(self.style.SUCCESS(f"\n演示账号（密码均为 {DEMO_PASSWORD}）："))
         for username, desc in logins():
             self.stdout.write(f"  {username:<16} {desc}")

@@ -1,4 +1,7 @@
-"""The public site's navigation, built from links that modules register (like the staff menu)."""
+"""The public site's navigation, built from links that modules register (like the staff menu).
+
+It lives in core so that modules register links without importing the portal shell; the
+page context (`core.context_processors.platform`) reads it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The staff navigation, built from entries that modules register with a permission each."""
+"""The staff navigation, built from entries that modules register with a permission each.
+
+It lives in core so that modules register entries without importing the workspace shell,
+which only reads it (`menu_for`)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
+
+from .permissions import has_perm
 
 
 @dataclass(frozen=True)
@@ -27,8 +32,6 @@ def register(entry: MenuEntry) -> None:
 
 
 def menu_for(user) -> list[dict]:
-    from tongban.accounts.permissions import has_perm
-
     sections: dict[str, dict] = {}
     for entry in sorted(_entries, key=lambda e: e.order):
         if not has_perm(user, entry.perm):

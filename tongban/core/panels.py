@@ -1,5 +1,8 @@
 """Modules contribute dashboard panels: a function of the actor returning KPIs (figures with a
-label) and optional charts (ECharts options), computed over the actor's scope."""
+label) and optional charts (ECharts options), computed over the actor's scope.
+
+Each module defines its panels in its own panels.py, imported from its AppConfig.ready(); the
+dashboard shell only reads them (`panels_for`), so it imports no module."""
 
 from __future__ import annotations
 
@@ -34,6 +37,11 @@ def register(name: str):
         return func
 
     return decorator
+
+
+def pct(value) -> str:
+    """A percentage KPI value, or a dash when there is nothing to compute it from."""
+    return "—" if value is None else f"{value}%"
 
 
 def panels_for(actor) -> list[Panel]:
