@@ -15,7 +15,7 @@ from tongban.core.models import AuditEvent, Notification
 from tongban.policies import matching, profiles, services
 from tongban.policies.models import MatchRun, MatchStatus, Policy, PolicyMatch, PolicyVersion
 
-from .conftest import WAREHOUSE_UNDER_2000, make_policy, make_profile
+from .factories import WAREHOUSE_UNDER_2000, make_policy, make_profile
 
 pytestmark = pytest.mark.django_db
 
