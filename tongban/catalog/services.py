@@ -16,6 +16,7 @@ from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 
 from tongban.accounts.models import Organisation
@@ -74,11 +75,16 @@ FEE_FIELDS = ["name", "standard", "amount", "basis"]
 # --- checks ------------------------------------------------------------------------------
 
 
-def _check_manage(actor, organisation: Organisation) -> None:
+def _check_manage(actor, organisation: Organisation, *, existing: str = "") -> None:
+    """MANAGE within the actor's subtree. Choosing an organisation outside it for something new
+    is bad input; acting on an `existing` item or bundle outside it is a 404, as the fetch
+    helpers answer, so ids don't leak."""
     if actor is None:  # demo loader and migrations
         return
     require(actor, MANAGE, organisation)
     if not in_scope(actor, organisation):
+        if existing:
+            raise Http404(f"{existing}不存在或不在您的管辖范围内。")
         raise ValidationError({"organisation": "实施机构不在您的管辖范围内。"})
 
 
@@ -324,7 +330,7 @@ def _fill_and_save(version, elements, materials, stages, fees, result_sample) ->
 @transaction.atomic
 def draft_start(*, actor, item: ServiceItem) -> ItemVersion:
     """The item's draft: the existing one, or a new copy of the current published version."""
-    _check_manage(actor, item.organisation)
+    _check_manage(actor, item.organisation, existing="事项")
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     draft = item.versions.filter(status=ItemVersion.Status.DRAFT).first()
     if draft is not None:
@@ -374,7 +380,7 @@ def draft_save(
     result_sample: Any = None,
 ) -> ItemVersion:
     """Replace a draft's content. Children not given are kept as they are."""
-    _check_manage(actor, version.item.organisation)
+    _check_manage(actor, version.item.organisation, existing="事项")
     draft = _locked_draft(version)
     before = audit.snapshot(draft, ELEMENTS)
     old_materials, old_stages, old_fees = _children_of(draft)
@@ -406,7 +412,7 @@ def draft_save(
 @transaction.atomic
 def draft_discard(*, actor, version: ItemVersion) -> None:
     """Throw a draft away. An item that was never published goes with its only draft."""
-    _check_manage(actor, version.item.organisation)
+    _check_manage(actor, version.item.organisation, existing="事项")
     draft = _locked_draft(version)
     item = draft.item
     number = draft.number
@@ -435,7 +441,7 @@ def publish_problems(version: ItemVersion) -> list[str]:
 @transaction.atomic
 def item_publish(*, version: ItemVersion, actor) -> ItemVersion:
     """Freeze a draft and make it the item's current version; the previous one is superseded."""
-    _check_manage(actor, version.item.organisation)
+    _check_manage(actor, version.item.organisation, existing="事项")
     item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
     draft = _locked_draft(version)
     problems = publish_problems(draft)
@@ -471,7 +477,7 @@ def item_publish(*, version: ItemVersion, actor) -> ItemVersion:
 @transaction.atomic
 def item_set_active(*, actor, item: ServiceItem, active: bool) -> ServiceItem:
     """Withdraw an item from the public catalog (停止实施) or put it back."""
-    _check_manage(actor, item.organisation)
+    _check_manage(actor, item.organisation, existing="事项")
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     if active and item.current_version_id is None:
         raise Conflict("事项尚未发布，不能恢复实施。")
@@ -490,7 +496,7 @@ def item_set_active(*, actor, item: ServiceItem, active: bool) -> ServiceItem:
 @transaction.atomic
 def item_set_standard(*, actor, item: ServiceItem, standard: bool) -> ServiceItem:
     """Make this implementation the standard its base code is compared with (or stop it)."""
-    _check_manage(actor, item.organisation)
+    _check_manage(actor, item.organisation, existing="事项")
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     if item.is_standard == standard:
         return item
@@ -579,7 +585,7 @@ def bundle_update(
     description: str = "",
     is_published: bool = False,
 ) -> Bundle:
-    _check_manage(actor, bundle.organisation)
+    _check_manage(actor, bundle.organisation, existing="一件事")
     items = _bundle_items(items)
     bundle = Bundle.objects.select_for_update().get(pk=bundle.pk)
     fields = ["name", "description", "promised_limit_days", "is_published"]
