@@ -132,3 +132,18 @@ def test_role_matrix(operation, role, people):
     with pytest.raises(expected):
         call(actor, target, people)
     assert _state(target) == before
+
+
+API_ACCEPT = {"anonymous": 401, "requester": 403, "other_applicant": 404, "clerk": 200, "approver": 200,
+              "supervisor": 403, "admin": 403, "outsider": 404}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_accept_through_the_api(role, people, client):
+    appeal = _at("received", people)
+    if role != "anonymous":
+        client.force_login(people[role])
+    response = client.post(f"/api/v1/appeals/{appeal.pk}/accept", {}, content_type="application/json")
+    assert response.status_code == API_ACCEPT[role]
+    appeal.refresh_from_db()
+    assert appeal.status == ("handling" if response.status_code == 200 else "received")

@@ -103,3 +103,19 @@ def test_role_matrix(operation, role, people):
     with pytest.raises(expected):
         call(actor, target)
     assert _state() == before
+
+
+API_VERIFY = {"anonymous": 401, "applicant": 403, "other_applicant": 404, "clerk": 200, "approver": 200,
+              "supervisor": 403, "outsider": 404}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rectify_through_the_api(role, people, client):
+    rating = _setup("verifying", people)
+    if role != "anonymous":
+        client.force_login(people[role])
+    response = client.post(f"/api/v1/reviews/{rating.pk}/rectify", {"step": "verify", "verification": "核实属实"},
+                           content_type="application/json")
+    assert response.status_code == API_VERIFY[role]
+    rating.rectification.refresh_from_db()
+    assert rating.rectification.status == ("rectifying" if response.status_code == 200 else "verifying")
