@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from .cases.conftest import make_item, pdf
+from .cases.factories import make_item, pdf
 
 EXAMPLES = int(os.environ.get("TONGBAN_FUZZ_EXAMPLES", "5"))
 CSRF = "fuzzcsrftokenfuzzcsrftokenfuzzcs"  # a 32-character secret sent as cookie and header

@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 
 from tongban.accounts.models import Role
-from tongban.appeals.models import Category, RoutingRule
 from tongban.core.calendar_store import invalidate
 
 from ..factories import StaffFactory
+from .factories import file_appeal as _file_appeal
+from .factories import make_categories, route_to
 
 
 @pytest.fixture(autouse=True)
@@ -27,16 +28,12 @@ def monday(settings):
 
 @pytest.fixture
 def categories(db):
-    return {
-        "fee": Category.objects.create(code="rf-fee", name="易地建设费", default_kind="consultation"),
-        "quality": Category.objects.create(code="rf-quality", name="人防工程质量", default_kind="complaint"),
-    }
+    return make_categories()
 
 
 @pytest.fixture
 def rule(city_a, categories):
-    return RoutingRule.objects.create(name="易地建设费", priority=100, keywords="易地建设费,减免",
-                                      category=categories["fee"], organisation=city_a)
+    return route_to(city_a, name="易地建设费", keywords="易地建设费,减免", category=categories["fee"])
 
 
 @pytest.fixture
@@ -56,13 +53,8 @@ def supervisor_p(province):
 
 @pytest.fixture
 def file_appeal(citizen, rule):
-    from tongban.appeals.services import appeal_submit
-
     def _file(actor=citizen, **data):
-        payload = {"kind": "consultation", "title": "易地建设费减免", "content": "民办幼儿园的易地建设费能否减免？",
-                   **data}
-        return appeal_submit(actor=actor, data=payload, channel=data.pop("channel", "web"),
-                             client_ip=data.pop("ip", "127.0.0.9"))
+        return _file_appeal(actor, **data)
 
     return _file
 

@@ -13,7 +13,7 @@ from tongban.core.calendar import WorkCalendar
 from tongban.core.errors import Conflict
 from tongban.core.models import AuditEvent, Notification
 
-from .conftest import pdf
+from .factories import pdf
 
 pytestmark = pytest.mark.django_db
 D = dt.date

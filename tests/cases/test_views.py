@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from tongban.cases import services
 from tongban.cases.models import Case, Status
 
-from .conftest import pdf
+from .factories import pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ def test_nul_inside_json_is_refused_by_the_api(client, clerk_a, enterprise_user,
     from tongban.cases.models import Case
     from tongban.cases.services import case_submit
 
-    from ..cases.conftest import make_item, pdf
+    from ..cases.factories import make_item, pdf
 
     version = make_item(city_a)
     case = case_submit(actor=enterprise_user, version=version, submission_key="nul",

@@ -9,7 +9,7 @@ from tongban.accounts.models import Role
 from tongban.cases import services
 from tongban.cases.sweep import run_sweep
 
-from ..cases.conftest import make_item, pdf
+from ..cases.factories import make_item, pdf
 from ..factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -66,7 +66,7 @@ def test_bundle_submit_and_get(client, enterprise_user, other_enterprise_user, c
     from tongban.bundles.services import bundle_versions, merged_materials
     from tongban.catalog.models import Bundle, BundleItem
 
-    from .conftest import pdf
+    from ..cases.factories import pdf
 
     bundle = Bundle.objects.create(organisation=city_a, code="YJS-API", name="测试一件事", promised_limit_days=5, is_published=True)
     BundleItem.objects.create(bundle=bundle, item=version.item, order=1)

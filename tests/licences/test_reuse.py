@@ -10,7 +10,8 @@ from tongban.cases.models import Case, CaseMaterial
 from tongban.licences import reuse, services
 from tongban.licences.models import Licence, LicenceUse
 
-from .conftest import pdf, submit_with
+from ..cases.factories import pdf
+from .factories import submit_with
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -15,7 +15,7 @@ from tongban.core.models import AuditEvent, Notification
 from tongban.policies import matching, profiles, services
 from tongban.policies.models import MatchRun, MatchStatus, Policy, PolicyMatch, PolicyVersion
 
-from .conftest import WAREHOUSE_UNDER_2000, make_policy, make_profile
+from .factories import WAREHOUSE_UNDER_2000, make_policy, make_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -191,13 +191,13 @@ def test_claim_then_grant_and_illegal_transitions(province, admin_p, clerk_a):
     matching.run_full()
     services.push_new()
     match = PolicyMatch.objects.get(policy=policy)
-    with pytest.raises(ValidationError):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied, match="只能申领本企业"):
         services.match_claim(actor=stranger, match=match)
     services.match_claim(actor=user, match=match)
     with pytest.raises(Conflict):
         services.match_claim(actor=user, match=match)
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         services.match_grant(actor=clerk_a, match=match)
     services.match_grant(actor=admin_p, match=match)

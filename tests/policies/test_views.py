@@ -12,7 +12,7 @@ from tests.factories import EnterpriseUserFactory
 from tongban.policies import matching, services
 from tongban.policies.models import MatchStatus, Policy, PolicyMatch, PolicyVersion
 
-from .conftest import WAREHOUSE_UNDER_2000, make_policy, make_profile
+from .factories import WAREHOUSE_UNDER_2000, make_policy, make_profile
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from tongban.core.models import Notification
 from tongban.reviews import selectors, services
 from tongban.reviews.models import Rating, RatingAppeal, Rectification, Window
 
-from ..cases.conftest import make_item, pdf
+from ..cases.factories import make_item, pdf
 from ..factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

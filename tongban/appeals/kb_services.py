@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from tongban.accounts.models import Organisation
 from tongban.accounts.permissions import organisations_in_scope
 from tongban.core import audit
 from tongban.core.permissions import deny, has_perm, in_scope
@@ -54,6 +55,17 @@ def get_article_for(actor, pk: int) -> Article:
     return article
 
 
+def _maintainers(actor):
+    """Units whose articles the actor may maintain: their agency's subtree, as articles_for reads
+    (a department's clerk keeps the agency's articles, not only the department's)."""
+    if actor.is_superuser:
+        return organisations_in_scope(actor)
+    root = scope_root(actor)
+    if root is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(path__startswith=root.path)
+
+
 def _parse_date(value, label: str, errors: dict) -> dt.date | None:
     if value in (None, ""):
         return None
@@ -91,7 +103,7 @@ def _clean(actor, data: Mapping, article: Article) -> dict:
     if category and clean["category"] is None:
         errors["category_id"] = ["分类不存在。"]
     org_id = data.get("organisation_id") or article.organisation_id or actor.organisation_id
-    org = organisations_in_scope(actor).filter(pk=org_id).first() if org_id else None
+    org = _maintainers(actor).filter(pk=org_id).first() if org_id else None
     if org is None:
         errors["organisation_id"] = ["请选择您管辖范围内的维护单位。"]
     clean["organisation"] = org

@@ -68,12 +68,13 @@ def clean_fields(rows) -> list[dict]:
 def licence_type_save(*, actor, data: Mapping, instance: LicenceType | None = None,
                       base_codes: list[str] | None = None) -> LicenceType:
     require(actor, MANAGE_TYPES)
+    # A type kept outside the actor's scope is refused as such, before its input is looked at.
+    if instance is not None and not in_scope(actor, instance.organisation):
+        raise deny(actor, MANAGE_TYPES, instance)
     lt = instance or LicenceType()
     org = data.get("organisation", lt.organisation if lt.pk else None)
     if org is None or not in_scope(actor, org):
         raise ValidationError({"organisation": ["请选择您管辖范围内的发证机构。"]})
-    if instance is not None and not in_scope(actor, instance.organisation):
-        raise deny(actor, MANAGE_TYPES, instance)
     before = {f: getattr(lt, f) for f in ("code", "name", "validity_months", "is_active")} if lt.pk else {}
     lt.code = str(data.get("code", lt.code)).strip().upper()
     lt.name = str(data.get("name", lt.name)).strip()

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.http import Http404
 
 from tongban.accounts.models import Enterprise
 from tongban.core import audit
@@ -26,7 +27,7 @@ from .models import (
     PolicyTag,
     SizeClass,
 )
-from .permissions import MANAGE
+from .permissions import MANAGE, division_prefix, region_q
 from .rules.spec import INDUSTRY_RE, REGION_RE
 
 PROFILE_FIELDS = [
@@ -133,6 +134,12 @@ def tag_create(*, actor, name: str) -> PolicyTag:
     return tag
 
 
+def _check_area(actor, profile: EnterpriseProfile) -> None:
+    """Staff write the profiles of their own area only (as get_profile_for reads them)."""
+    if not EnterpriseProfile.objects.filter(region_q(actor), pk=profile.pk).exists():
+        raise Http404("企业画像不存在或不在您的管辖范围内。")
+
+
 @transaction.atomic
 def profile_save(
     *,
@@ -151,10 +158,16 @@ def profile_save(
     if tags is not None:
         fields["tag_bits"] = tag_mask(tags)
     profile = EnterpriseProfile.objects.select_for_update().filter(enterprise=enterprise).first()
+    if actor is not None and profile is not None:
+        _check_area(actor, profile)
     merged = {name: getattr(profile, name) for name in PROFILE_FIELDS} if profile else {}
     merged.update(fields)
     merged.setdefault("region_code", enterprise.division_code)
     check_profile(merged)
+    if actor is not None and not actor.is_superuser and not str(merged.get("region_code") or "").startswith(
+        division_prefix(actor.organisation.division_code)
+    ):
+        raise ValidationError({"region_code": "企业所在地不在您的管辖区域内。"})
     if profile is None:
         profile = EnterpriseProfile(enterprise=enterprise, source=source)
         before = {}
@@ -212,8 +225,14 @@ def project_add(
     started_on: dt.date | None = None,
     completed_on: dt.date | None = None,
 ) -> ConstructionProject:
-    if actor is not None and not actor.is_applicant:
-        require(actor, MANAGE)
+    if actor is not None:
+        if getattr(actor, "is_applicant", False):
+            # An enterprise adds projects to its own profile only.
+            if actor.enterprise_id is None or actor.enterprise_id != profile.enterprise_id:
+                raise PermissionDenied("只能为本企业添加建设项目。")
+        else:
+            require(actor, MANAGE)
+            _check_area(actor, profile)
     errors = {}
     if not name.strip():
         errors["name"] = "请填写项目名称。"

@@ -11,9 +11,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,6 +55,14 @@ def _check_org(actor, organisation) -> None:
         raise ValidationError({"organisation": "只能以本机构或下级机构的名义发布政策。"})
 
 
+def _check_policy(actor, policy: Policy, perm: str = MANAGE) -> None:
+    """Only staff whose subtree issued the policy write it (as get_policy_for fetches it);
+    anyone else is told it does not exist, so ids don't leak."""
+    require(actor, perm)
+    if not in_scope(actor, policy.organisation):
+        raise Http404("政策不存在或不在您的管辖范围内。")
+
+
 @transaction.atomic
 def policy_create(*, actor, organisation, **fields) -> Policy:
     _check_org(actor, organisation)
@@ -71,8 +80,8 @@ def policy_create(*, actor, organisation, **fields) -> Policy:
 
 @transaction.atomic
 def policy_update(*, actor, policy: Policy, **fields) -> Policy:
-    policy = Policy.objects.select_for_update().get(pk=policy.pk)
-    require(actor, MANAGE)
+    policy = Policy.objects.select_for_update().select_related("organisation").get(pk=policy.pk)
+    _check_policy(actor, policy)
     before = audit.snapshot(policy, POLICY_FIELDS)
     for name, value in fields.items():
         if name not in POLICY_FIELDS:
@@ -96,8 +105,8 @@ def version_create(
     note: str = "",
 ) -> PolicyVersion:
     """Validate the rule and add it as the next version, closing the previous open period."""
-    require(actor, MANAGE)
-    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    policy = Policy.objects.select_for_update().select_related("organisation").get(pk=policy.pk)
+    _check_policy(actor, policy)
     tree = validate(condition)
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError({"valid_to": "失效日期不能早于生效日期。"})
@@ -150,8 +159,8 @@ def version_in_force(policy: Policy, on: dt.date) -> PolicyVersion | None:
 
 @transaction.atomic
 def policy_publish(*, actor, policy: Policy) -> Policy:
-    require(actor, MANAGE)
-    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    policy = Policy.objects.select_for_update().select_related("organisation").get(pk=policy.pk)
+    _check_policy(actor, policy)
     if policy.status == Policy.Status.PUBLISHED:
         raise Conflict("该政策已发布。", code="already_published")
     if not policy.versions.exists():
@@ -168,8 +177,8 @@ def policy_publish(*, actor, policy: Policy) -> Policy:
 
 @transaction.atomic
 def policy_withdraw(*, actor, policy: Policy, reason: str) -> Policy:
-    require(actor, MANAGE)
-    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    policy = Policy.objects.select_for_update().select_related("organisation").get(pk=policy.pk)
+    _check_policy(actor, policy)
     if policy.status != Policy.Status.PUBLISHED:
         raise Conflict("只有已发布的政策可以停止。", code="not_published")
     if not reason.strip():
@@ -287,8 +296,8 @@ def match_claim(*, actor, match: PolicyMatch) -> PolicyMatch:
         .select_related("policy", "enterprise")
         .get(pk=match.pk)
     )
-    if actor.enterprise_id != match.enterprise_id:
-        raise ValidationError("只能申领本企业的政策。")
+    if not getattr(actor, "is_applicant", False) or actor.enterprise_id != match.enterprise_id:
+        raise PermissionDenied("只能申领本企业的政策。")
     if match.status not in OPEN_MATCH:
         raise Conflict(
             f"当前状态为“{match.get_status_display()}”，不能申领。", code="not_claimable"
@@ -305,12 +314,12 @@ def match_claim(*, actor, match: PolicyMatch) -> PolicyMatch:
 
 @transaction.atomic
 def match_grant(*, actor, match: PolicyMatch, amount_fen: int | None = None) -> PolicyMatch:
-    require(actor, GRANT)
     match = (
         PolicyMatch.objects.select_for_update()
-        .select_related("policy", "enterprise")
+        .select_related("policy__organisation", "enterprise")
         .get(pk=match.pk)
     )
+    _check_policy(actor, match.policy, GRANT)  # as get_match_for: the policy's subtree grants
     if match.status not in (MatchStatus.CLAIMED, *OPEN_MATCH):
         raise Conflict(
             f"当前状态为“{match.get_status_display()}”，不能兑现。", code="not_grantable"

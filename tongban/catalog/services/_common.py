@@ -7,6 +7,7 @@ import os
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404
 
 from tongban.accounts.models import Organisation
 from tongban.core.errors import Conflict
@@ -60,11 +61,16 @@ FEE_FIELDS = ["name", "standard", "amount", "basis"]
 # --- checks ------------------------------------------------------------------------------
 
 
-def _check_manage(actor, organisation: Organisation) -> None:
+def _check_manage(actor, organisation: Organisation, *, existing: str = "") -> None:
+    """MANAGE within the actor's subtree. Choosing an organisation outside it for something new
+    is bad input; acting on an `existing` item or bundle outside it is a 404, as the fetch
+    helpers answer, so ids don't leak."""
     if actor is None:  # demo loader and migrations
         return
     require(actor, MANAGE, organisation)
     if not in_scope(actor, organisation):
+        if existing:
+            raise Http404(f"{existing}不存在或不在您的管辖范围内。")
         raise ValidationError({"organisation": "实施机构不在您的管辖范围内。"})
 
 

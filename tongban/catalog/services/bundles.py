@@ -75,7 +75,7 @@ def bundle_update(
     description: str = "",
     is_published: bool = False,
 ) -> Bundle:
-    _check_manage(actor, bundle.organisation)
+    _check_manage(actor, bundle.organisation, existing="一件事")
     items = _bundle_items(items)
     bundle = Bundle.objects.select_for_update().get(pk=bundle.pk)
     fields = ["name", "description", "promised_limit_days", "is_published"]

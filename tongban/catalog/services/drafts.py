@@ -131,7 +131,7 @@ def _fill_and_save(version, elements, materials, stages, fees, result_sample) ->
 @transaction.atomic
 def draft_start(*, actor, item: ServiceItem) -> ItemVersion:
     """The item's draft: the existing one, or a new copy of the current published version."""
-    _check_manage(actor, item.organisation)
+    _check_manage(actor, item.organisation, existing="事项")
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     draft = item.versions.filter(status=ItemVersion.Status.DRAFT).first()
     if draft is not None:
@@ -170,7 +170,7 @@ def draft_save(
     result_sample: Any = None,
 ) -> ItemVersion:
     """Replace a draft's content. Children not given are kept as they are."""
-    _check_manage(actor, version.item.organisation)
+    _check_manage(actor, version.item.organisation, existing="事项")
     draft = _locked_draft(version)
     before = audit.snapshot(draft, ELEMENTS)
     old_materials, old_stages, old_fees = _children_of(draft)
@@ -202,7 +202,7 @@ def draft_save(
 @transaction.atomic
 def draft_discard(*, actor, version: ItemVersion) -> None:
     """Throw a draft away. An item that was never published goes with its only draft."""
-    _check_manage(actor, version.item.organisation)
+    _check_manage(actor, version.item.organisation, existing="事项")
     draft = _locked_draft(version)
     item = draft.item
     number = draft.number

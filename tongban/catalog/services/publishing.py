@@ -36,7 +36,7 @@ def publish_problems(version: ItemVersion) -> list[str]:
 @transaction.atomic
 def item_publish(*, version: ItemVersion, actor) -> ItemVersion:
     """Freeze a draft and make it the item's current version; the previous one is superseded."""
-    _check_manage(actor, version.item.organisation)
+    _check_manage(actor, version.item.organisation, existing="事项")
     item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
     draft = _locked_draft(version)
     problems = publish_problems(draft)
@@ -72,7 +72,7 @@ def item_publish(*, version: ItemVersion, actor) -> ItemVersion:
 @transaction.atomic
 def item_set_active(*, actor, item: ServiceItem, active: bool) -> ServiceItem:
     """Withdraw an item from the public catalog (停止实施) or put it back."""
-    _check_manage(actor, item.organisation)
+    _check_manage(actor, item.organisation, existing="事项")
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     if active and item.current_version_id is None:
         raise Conflict("事项尚未发布，不能恢复实施。")
@@ -91,7 +91,7 @@ def item_set_active(*, actor, item: ServiceItem, active: bool) -> ServiceItem:
 @transaction.atomic
 def item_set_standard(*, actor, item: ServiceItem, standard: bool) -> ServiceItem:
     """Make this implementation the standard its base code is compared with (or stop it)."""
-    _check_manage(actor, item.organisation)
+    _check_manage(actor, item.organisation, existing="事项")
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     if item.is_standard == standard:
         return item

@@ -9,37 +9,13 @@ from tongban.bundles import services as bundles
 from tongban.bundles.models import BundleApplication, BundleCase
 from tongban.cases import services as cases
 from tongban.cases.models import Case
-from tongban.catalog.models import Bundle, BundleItem, ItemVersion, Material
+from tongban.catalog.models import ItemVersion
 from tongban.core.models import Notification
 
-from .conftest import make_item, pdf
+from ..cases.factories import pdf
+from .factories import apply_bundle, bundle_files
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bundle(city_a, city_b, version, licence_type):
-    """Three items at two cities; the 规划许可证 is asked for by two of them, and the third's
-    审批意见书 can come from a licence."""
-    second = make_item(city_b, code="11410300MD0001", name="人防工程质量监督注册")
-    third = make_item(city_a, code="11410100ME0001", name="防空地下室竣工验收备案")
-    Material.objects.filter(version=third, order=2).update(name="人防工程建设审批意见书", provides_from=licence_type.code)
-    b = Bundle.objects.create(organisation=city_a, code="YJS-TEST-01", name="民用建筑项目人防手续一件事",
-                              promised_limit_days=12, is_published=True)
-    for n, v in enumerate([version, second, third], 1):
-        BundleItem.objects.create(bundle=b, item=v.item, order=n)
-    return b
-
-
-def _files(bundle, skip=()):
-    merged = bundles.merged_materials(bundles.bundle_versions(bundle))
-    return {row.key: pdf(f"{row.name}.pdf") for row in merged if row.name not in skip}
-
-
-def _apply(actor, bundle, key="bundle-key-1", **kw):
-    data = {"contact_name": "高建国", "contact_phone": "13500000001", "project_name": "龙湖里二期", "address": "郑东新区"}
-    return bundles.bundle_submit(actor=actor, bundle=bundle, data=data, files=kw.pop("files", None) or _files(bundle),
-                                 submission_key=key, **kw)
 
 
 def test_materials_are_merged_once_per_document(bundle):
@@ -54,7 +30,7 @@ def test_materials_are_merged_once_per_document(bundle):
 def test_one_submission_creates_one_case_per_item_with_shared_fields(bundle, enterprise_user, city_a, city_b,
                                                                      django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        application = _apply(enterprise_user, bundle)
+        application = apply_bundle(enterprise_user, bundle)
     entries = list(BundleCase.objects.filter(application=application).select_related("case"))
     assert len(entries) == 3
     assert [e.case.organisation for e in entries] == [city_a, city_b, city_a]
@@ -62,7 +38,7 @@ def test_one_submission_creates_one_case_per_item_with_shared_fields(bundle, ent
     assert [e.case.submission_key for e in entries] == [f"bundle-key-1-{n}" for n in (1, 2, 3)]
     assert all(e.case.materials.count() == 2 for e in entries)
     assert Notification.objects.filter(recipient=enterprise_user, title__contains="民用建筑项目人防手续一件事").exists()
-    again = _apply(enterprise_user, bundle)  # double click
+    again = apply_bundle(enterprise_user, bundle)  # double click
     assert again.pk == application.pk and Case.objects.count() == 3
 
 
@@ -70,23 +46,23 @@ def test_it_is_all_or_nothing(bundle, enterprise_user):
     third = bundle.entries.get(order=3).item.current_version
     ItemVersion.objects.filter(pk=third.pk).update(status=ItemVersion.Status.SUPERSEDED)
     with pytest.raises(ValidationError, match="暂未发布"):
-        _apply(enterprise_user, bundle)
+        apply_bundle(enterprise_user, bundle)
     ItemVersion.objects.filter(pk=third.pk).update(status=ItemVersion.Status.PUBLISHED)
     with pytest.raises(ValidationError) as exc:
-        _apply(enterprise_user, bundle, files=_files(bundle, skip=("建设工程规划许可证",)))
+        apply_bundle(enterprise_user, bundle, files=bundle_files(bundle, skip=("建设工程规划许可证",)))
     assert "请上传“建设工程规划许可证”" in str(exc.value)
     with pytest.raises(ValidationError):
         bundles.bundle_submit(actor=enterprise_user, bundle=bundle, data={"contact_name": "高建国", "contact_phone": "12"},
-                              files=_files(bundle), submission_key="k-bad-phone")
+                              files=bundle_files(bundle), submission_key="k-bad-phone")
     assert not Case.objects.exists() and not BundleApplication.objects.exists()
 
 
 def test_a_licence_provides_a_bundle_material_after_authorisation(bundle, enterprise_user, issue):
     licence = issue()
-    files = _files(bundle, skip=("人防工程建设审批意见书",))
+    files = bundle_files(bundle, skip=("人防工程建设审批意见书",))
     with pytest.raises(ValidationError):
-        _apply(enterprise_user, bundle, files=files)
-    application = _apply(enterprise_user, bundle, files=_files(bundle, skip=("人防工程建设审批意见书",)),
+        apply_bundle(enterprise_user, bundle, files=files)
+    application = apply_bundle(enterprise_user, bundle, files=bundle_files(bundle, skip=("人防工程建设审批意见书",)),
                          authorise_reuse=True)
     third = application.entries.get(order=3).case
     provided = third.materials.get(name="人防工程建设审批意见书")
@@ -96,7 +72,7 @@ def test_a_licence_provides_a_bundle_material_after_authorisation(bundle, enterp
 def test_one_status_and_the_bundle_concludes_when_every_case_does(
     bundle, enterprise_user, clerk, reviewer, approver, clerk_b, django_capture_on_commit_callbacks
 ):
-    application = _apply(enterprise_user, bundle)
+    application = apply_bundle(enterprise_user, bundle)
     def view():
         return selectors.application_view(application)
 
@@ -122,7 +98,7 @@ def test_one_status_and_the_bundle_concludes_when_every_case_does(
 def test_supplement_notices_reach_the_applicant_as_one_bundle_notice(
     bundle, enterprise_user, clerk, clerk_b, django_capture_on_commit_callbacks, client
 ):
-    application = _apply(enterprise_user, bundle)
+    application = apply_bundle(enterprise_user, bundle)
     ids = [e.case_id for e in application.entries.order_by("order")]
     first = Case.objects.get(pk=ids[0]).version.materials.get(order=2)
     second = Case.objects.get(pk=ids[1]).version.materials.get(order=1)
@@ -151,7 +127,7 @@ def test_the_merged_form_page_applies_and_shows_the_bundle(client, bundle, enter
     body = page.content.decode()
     assert page.status_code == 200 and body.count('name="contact_phone"') == 1 and "3 个事项共用" in body
     form = {"submission_key": page.context["submission_key"], "contact_name": "高建国", "contact_phone": "13500000001"}
-    form.update({f"bm_{k}": f for k, f in _files(bundle).items()})
+    form.update({f"bm_{k}": f for k, f in bundle_files(bundle).items()})
     response = client.post("/bundles/apply/YJS-TEST-01/", form)
     application = BundleApplication.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/bundles/mine/{application.pk}/"
