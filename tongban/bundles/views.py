@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.catalog.models import Bundle
 from tongban.core.errors import Conflict
-from tongban.licences import reuse
+from tongban.cases.providers import material_supplies
 
 from . import selectors, services
 from .permissions import get_application_for
@@ -53,7 +53,7 @@ def bundle_apply(request, code: str):
         else:
             messages.success(request, _("一件事申请已提交，申请编号 %(n)s。") % {"n": application.number})
             return redirect("bundles:my_detail", application.pk)
-    reusable = {m.pk for v in versions for m in reuse.reusable_materials(v)}
+    reusable = set().union(*(material_supplies(actor=request.user, version=v, authorised=False).possible for v in versions))
     rows = [(row, errors.get(row.field_name, []), any(m.pk in reusable for _, m in row.members)) for row in merged]
     total = sum(v.materials.count() for v in versions)
     return render(request, "bundles/apply.html", {

@@ -8,7 +8,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from tongban.core.errors import Conflict
 from tongban.core.pagination import CappedPaginator
 
 from . import documents, selectors, services
+from .providers import material_supplies
 from .models import Case, CaseMaterial, Decision, Document, PauseKind, Status, Warning
 from .permissions import cases_for, get_case_for, is_applicant_of
 
@@ -42,39 +42,28 @@ def _applicant_only(request):
 # --- applicant ---------------------------------------------------------------------------------
 
 
-def _published(code: str) -> ItemVersion:
-    item = get_object_or_404(
-        ServiceItem.objects.select_related("current_version", "organisation"), implementation_code=code, is_active=True
-    )
-    version = item.current_version
-    if version is None or version.status != ItemVersion.Status.PUBLISHED:
-        raise Http404(_("该事项暂未发布。"))
-    if not version.applies_online:
-        raise Http404(_("该事项暂不支持网上申请，请按办事指南到办理地点提交。"))
-    return version
-
-
 def apply(request, code: str):
     """The application form of an item's current published version (by implementation code)."""
     _applicant_only(request)
-    version = _published(code)
+    item = get_object_or_404(ServiceItem.objects.select_related("current_version", "organisation"),
+                             implementation_code=code)
+    try:
+        version = services.application_version(item)
+    except ValidationError as exc:
+        # Closed to online application, deactivated or unpublished: say which, offer no form.
+        return render(request, "cases/apply.html", {"item": item, "unavailable": "；".join(exc.messages)}, status=422)
     materials = list(version.materials.all())
     errors: dict = {}
     data = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         files = {key.removeprefix("material_"): f for key, f in request.FILES.items() if key.startswith("material_")}
         try:
-            from tongban.licences.reuse import reuse_lookup, reuse_record
-
             # Materials an e-licence can stand in for are looked up only with the applicant's consent.
-            lookup = reuse_lookup(actor=request.user, version=version,
-                                  authorised=request.POST.get("licence_reuse") == "1")
-            with transaction.atomic():
-                case = services.case_submit(
-                    actor=request.user, version=version, data=request.POST, files=files,
-                    submission_key=request.POST.get("submission_key", ""), provided=lookup.provided,
-                )
-                reuse_record(case=case, lookup=lookup, actor=request.user)
+            case = services.case_apply(
+                actor=request.user, version=version, data=request.POST, files=files,
+                submission_key=request.POST.get("submission_key", ""),
+                authorise_reuse=request.POST.get("licence_reuse") == "1",
+            )
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
             messages.error(request, _("提交未成功，请按提示修改后重新提交（已选择的文件需要重新选择）。"))
@@ -85,17 +74,11 @@ def apply(request, code: str):
     return render(request, "cases/apply.html", {
         "version": version, "errors": errors, "data": data, "general_errors": errors.get("__all__", []),
         "material_rows": [(m, errors.get(f"material_{m.pk}", [])) for m in materials],
-        "reusable_ids": _reusable_ids(version),
+        # Materials a provider can stand in for: the browser must not insist on an upload.
+        "reusable_ids": material_supplies(actor=request.user, version=version, authorised=False).possible,
         "submission_key": data.get("submission_key") or uuid.uuid4().hex,
         "user_info": request.user,
     }, status=status)
-
-
-def _reusable_ids(version) -> set[int]:
-    """Materials an e-licence can stand in for: the browser must not insist on an upload."""
-    from tongban.licences.reuse import reusable_materials
-
-    return {m.pk for m in reusable_materials(version)}
 
 
 def my_cases(request):

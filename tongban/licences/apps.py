@@ -25,3 +25,11 @@ class LicencesConfig(AppConfig):
 
         portal_link(PortalLink(_("证照核验"), "licences:verify", "qr-code-scan", 50))
         portal_link(PortalLink(_("我的证照"), "licences:mine", "wallet2", 45, applicants_only=True))
+
+        # --- licence reuse (免证可办): licences supplies application materials to cases ---
+        from tongban.cases.providers import register_material_provider
+
+        from .reuse import supply_materials
+
+        register_material_provider(supply_materials)
+        # --- end licence reuse ---

@@ -22,7 +22,13 @@ from ._common import (  # noqa: F401
     warning_days,
     warning_for,
 )
-from .submission import case_register_walk_in, case_submit  # noqa: F401
+from .submission import (  # noqa: F401
+    application_closed,
+    application_version,
+    case_apply,
+    case_register_walk_in,
+    case_submit,
+)
 from .supervision import case_press, recompute_open_cases  # noqa: F401
 from .transitions import (  # noqa: F401
     case_accept,
