@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tongban.cases.providers import material_supplies
 from tongban.catalog.models import Bundle
 from tongban.core.errors import Conflict
-from tongban.cases.providers import material_supplies
 
 from . import selectors, services
 from .permissions import get_application_for

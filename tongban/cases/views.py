@@ -23,9 +23,9 @@ from tongban.core.errors import Conflict
 from tongban.core.pagination import CappedPaginator
 
 from . import documents, selectors, services
-from .providers import material_supplies
 from .models import Case, CaseMaterial, Decision, Document, PauseKind, Status, Warning
 from .permissions import cases_for, get_case_for, is_applicant_of
+from .providers import material_supplies
 
 
 def _errors(exc: ValidationError) -> str:
