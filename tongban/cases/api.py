@@ -15,6 +15,7 @@ from tongban.core import ratelimit
 from . import selectors, services
 from .models import Case, Status
 from .permissions import get_case_for
+from .state import available_actions
 
 router = Router(tags=["办件"])
 
@@ -66,6 +67,11 @@ class CaseOut(Schema):
 class CaseDetailOut(CaseOut):
     query_code: str
     timeline: list[TransitionOut]
+    available_actions: list[str]  # what the caller may do now; clients read it, never re-derive it
+
+    @staticmethod
+    def resolve_available_actions(obj: Case, context) -> list[str]:
+        return [a.value for a in available_actions(context["request"].user, obj)]
 
     @staticmethod
     def resolve_timeline(obj: Case):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.permissions import has_perm, requires
+from tongban.accounts.permissions import requires
 from tongban.catalog.documents import FontUnavailable
 from tongban.catalog.models import ItemVersion, ServiceItem
 from tongban.core import pii, ratelimit
@@ -26,6 +26,7 @@ from . import documents, selectors, services
 from .models import Case, CaseMaterial, Decision, Document, PauseKind, Status, Warning
 from .permissions import cases_for, get_case_for, is_applicant_of
 from .providers import material_supplies
+from .state import available_actions
 
 
 def _errors(exc: ValidationError) -> str:
@@ -91,7 +92,9 @@ def my_cases(request):
 def my_case(request, pk: int):
     _applicant_only(request)
     case = get_case_for(request.user, pk)
-    return render(request, "cases/my_case.html", _case_context(case))
+    ctx = _case_context(case)
+    ctx["actions"] = {a.value for a in available_actions(request.user, case)}
+    return render(request, "cases/my_case.html", ctx)
 
 
 @require_POST
@@ -200,10 +203,8 @@ def case_detail(request, pk: int):
     ctx = _case_context(case)
     ctx.update({
         "reveal": pii.reveal(request, case, ["contact_phone", "applicant_code"]),
-        "can": {a: has_perm(user, p) for a, p in {
-            "accept": "cases.accept", "pause": "cases.pause", "review": "cases.review", "decide": "cases.decide",
-            "extend": "cases.extend", "deliver": "cases.deliver", "terminate": "cases.terminate", "press": "cases.press",
-        }.items()},
+        # The forms shown are exactly the actions the state machine offers this user now.
+        "actions": {a.value for a in available_actions(user, case)},
         "pause_kinds": PauseKind.choices,
         "decisions": Decision.choices,
         "version_materials": case.version.materials.all(),

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.permissions import deny, require
 from tongban.core import audit, timeutil
@@ -20,7 +19,6 @@ from tongban.core.notifications import notify
 
 from ..models import (
     CLOCKED_STATUSES,
-    OPEN_STATUSES,
     Case,
     Counter,
     Document,
@@ -30,6 +28,7 @@ from ..models import (
     Warning,
 )
 from ..permissions import get_case_for
+from ..state import ACTION_LABELS, ALLOWED_FROM  # the action table lives in state.py
 
 ACCEPTANCE_DAYS = 5  # 《行政许可法》第三十二条
 
@@ -38,39 +37,6 @@ EXTENSION_DAYS = 10  # 《行政许可法》第四十二条
 DELIVERY_DAYS = 10  # 《行政许可法》第四十四条
 
 QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
-
-
-ACTION_LABELS = {
-    "submit": _("提交申请"),
-    "accept": _("受理"),
-    "deem_accept": _("逾期视为受理"),
-    "reject": _("不予受理"),
-    "request_supplement": _("一次性告知补正"),
-    "supplement": _("补正材料"),
-    "pause": _("启动特别程序"),
-    "resume": _("结束特别程序"),
-    "extend": _("延长审批期限"),
-    "submit_review": _("提交审查意见"),
-    "decide": _("作出决定"),
-    "deliver": _("送达"),
-    "withdraw": _("撤回申请"),
-    "terminate": _("终止办理"),
-}
-
-ALLOWED_FROM: dict[str, list[str]] = {
-    "accept": [Status.SUBMITTED],
-    "reject": [Status.SUBMITTED],
-    "request_supplement": [Status.SUBMITTED],
-    "supplement": [Status.SUPPLEMENT],
-    "pause": [Status.REVIEW, Status.DECISION],
-    "resume": [Status.PAUSED],
-    "extend": [Status.REVIEW, Status.PAUSED, Status.DECISION],
-    "submit_review": [Status.REVIEW],
-    "decide": [Status.DECISION],
-    "deliver": [Status.CONCLUDED],
-    "withdraw": OPEN_STATUSES,
-    "terminate": OPEN_STATUSES,
-}
 
 
 def warning_days() -> int:
