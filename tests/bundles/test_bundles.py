@@ -136,3 +136,38 @@ def test_the_merged_form_page_applies_and_shows_the_bundle(client, bundle, enter
     assert bad.status_code == 400 and "请上传" in bad.content.decode()
     client.force_login(other_enterprise_user)
     assert client.get(f"/bundles/mine/{application.pk}/").status_code == 404
+
+
+def _close_online(v):
+    ItemVersion.objects.filter(pk=v.pk).update(online_depth=1)
+
+
+def _deactivate(v):
+    from tongban.catalog.models import ServiceItem
+
+    ServiceItem.objects.filter(pk=v.item_id).update(is_active=False)
+
+
+def _unpublish(v):
+    ItemVersion.objects.filter(pk=v.pk).update(status=ItemVersion.Status.SUPERSEDED)
+
+
+@pytest.mark.parametrize("close, reason", [
+    (_close_online, "暂不支持网上申请"), (_deactivate, "已停止办理"), (_unpublish, "暂未发布或已废止"),
+])
+def test_a_bundle_with_a_closed_item_is_refused_as_a_whole(close, reason, bundle, enterprise_user, client):
+    files, api_files = bundle_files(bundle), bundle_files(bundle)
+    second = bundle.entries.get(order=2).item.current_version
+    close(second)
+    message = f"“{second.name}”{reason}，该一件事暂不能申请。"
+    with pytest.raises(ValidationError) as exc:
+        apply_bundle(enterprise_user, bundle, files=files)
+    assert message in exc.value.messages
+    client.force_login(enterprise_user)
+    page = client.get("/bundles/apply/YJS-TEST-01/")
+    assert page.status_code == 409 and message in page.content.decode()
+    response = client.post("/api/v1/bundles/YJS-TEST-01/applications/", {
+        "submission_key": "api-closed", "contact_name": "高建国", "contact_phone": "13500000001",
+        **{f"bm_{k}": f for k, f in api_files.items()}})
+    assert response.status_code == 422 and message in response.json()["message"]
+    assert not Case.objects.exists() and not BundleApplication.objects.exists()

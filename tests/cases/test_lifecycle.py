@@ -350,6 +350,10 @@ def test_the_acceptance_window_closes_by_itself_without_the_sweep(submit, clerk,
     pin_today(D(2025, 10, 10))  # the last day: still open
     services.case_request_supplement(actor=clerk, case_id=on_time.pk, items=[{"name": "图纸", "problem": "缺页"}])
     pin_today(D(2025, 10, 13))  # Monday: the period ran out on Saturday the 11th (a working day)
+    from tongban.cases.state import Action, available_actions
+
+    offered = available_actions(clerk, Case.objects.get(pk=late.pk))
+    assert Action.ACCEPT in offered and Action.REQUEST_SUPPLEMENT not in offered and Action.REJECT not in offered
     with pytest.raises(Conflict, match="第三十二条") as refused:
         services.case_request_supplement(actor=clerk, case_id=late.pk, items=[{"name": "图纸", "problem": "缺页"}])
     assert "不能再要求补正" in refused.value.message and "2025-10-10" in refused.value.message

@@ -135,3 +135,30 @@ def test_without_consent_the_form_still_asks_for_the_upload(client, issue, reuse
         f"material_{second.pk}": pdf()})
     assert response.status_code == 400
     assert Case.objects.count() == 0 and LicenceUse.objects.count() == 0
+
+
+def test_the_api_applies_with_a_licence_in_place_of_an_upload(client, issue, reuse_version, enterprise_user):
+    licence = issue()
+    first, second = reuse_version.materials.get(order=1), _second_material(reuse_version)
+    client.force_login(enterprise_user)
+    form = {"item_id": reuse_version.item_id, "submission_key": "api-reuse", "contact_name": "王经理",
+            "contact_phone": "13800138000", f"material_{second.pk}": pdf()}
+    refused = client.post("/api/v1/cases/", form)
+    assert refused.status_code == 422 and "请上传“人防工程建设审批意见书”" in refused.json()["message"]
+    response = client.post("/api/v1/cases/", {**form, f"material_{second.pk}": pdf(), "licence_reuse": "true"})
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(pk=response.json()["id"])
+    assert licence.number in CaseMaterial.objects.get(case=case, material=first).provided_from
+    assert LicenceUse.objects.get(case=case).licence == licence
+
+
+def test_an_upload_wins_over_a_licence_and_records_no_use(client, issue, reuse_version, enterprise_user):
+    issue()
+    client.force_login(enterprise_user)
+    form = {"submission_key": "view-both", "contact_name": "王经理", "contact_phone": "13800138000",
+            "licence_reuse": "1", **{f"material_{m.pk}": pdf() for m in reuse_version.materials.all()}}
+    response = client.post(f"/cases/apply/{reuse_version.item.implementation_code}/", form)
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert not CaseMaterial.objects.filter(case=case).exclude(provided_from="").exists()
+    assert not LicenceUse.objects.filter(case=case).exists()

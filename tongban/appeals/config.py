@@ -1,10 +1,15 @@
 """Administrators' configuration of appeals: categories, routing rules and handling limits.
-Forms validate; the write functions save and audit."""
+Forms validate the page's input; the write functions take plain values, check them, save and
+audit, so the API or a script can call them without a form."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.models import Organisation
@@ -62,14 +67,48 @@ class LimitForm(forms.Form):
     def rows(self):
         return [(label, self[f"days_{value}"], self[f"reopen_{value}"]) for value, label in Kind.choices]
 
+    def limits(self) -> dict[str, tuple[int, int]]:
+        """The validated values, as `limits_save` takes them."""
+        return {value: (self.cleaned_data[f"days_{value}"], self.cleaned_data[f"reopen_{value}"]) for value in Kind.values}
+
+
+RULE_FIELDS = ["name", "priority", "kinds", "keywords", "division_prefix", "category", "organisation", "is_active"]
+
 
 @transaction.atomic
-def rule_save(*, actor, form: RuleForm) -> RoutingRule:
+def rule_save(
+    *,
+    actor,
+    rule_id: int | None = None,
+    name: str,
+    organisation: Organisation,
+    priority: int = 100,
+    kinds: str = "",
+    keywords: str = "",
+    division_prefix: str = "",
+    category: Category | None = None,
+    is_active: bool = True,
+) -> RoutingRule:
+    """Create a routing rule (no `rule_id`) or change one, from plain values."""
     require(actor, "appeals.configure")
-    created = form.instance.pk is None
-    rule = form.save()
+    values = {
+        "name": name.strip(), "priority": priority, "kinds": kinds, "keywords": keywords,
+        "division_prefix": division_prefix.strip(), "category": category, "organisation": organisation,
+        "is_active": is_active,
+    }
+    if not values["name"]:
+        raise ValidationError({"name": [gettext("请填写规则名称。")]})
+    if values["division_prefix"] and not values["division_prefix"].isdigit():
+        raise ValidationError({"division_prefix": [gettext("区划代码前缀应为数字。")]})
+    unknown = set(filter(None, kinds.split(","))) - set(Kind.values)
+    if unknown:
+        raise ValidationError({"kinds": [gettext("不认识的诉求类型：%(k)s") % {"k": "、".join(sorted(unknown))}]})
+    rule = RoutingRule.objects.select_for_update().get(pk=rule_id) if rule_id else RoutingRule()
+    for field, value in values.items():
+        setattr(rule, field, value)
+    rule.save()
     audit.record("appeal.rule_save", actor=actor, obj=rule,
-                 changes={"created": created, **{k: str(v) for k, v in form.cleaned_data.items()}})
+                 changes={"created": rule_id is None, **{k: str(v) for k, v in values.items()}})
     return rule
 
 
@@ -81,11 +120,16 @@ def rule_delete(*, actor, rule: RoutingRule) -> None:
 
 
 @transaction.atomic
-def limits_save(*, actor, form: LimitForm) -> None:
+def limits_save(*, actor, limits: Mapping[str, tuple[int, int]]) -> None:
+    """Set each kind's handling and re-handling limits: `limits` maps a kind to (days, reopen days)."""
     require(actor, "appeals.configure")
+    for value, (days, reopen) in limits.items():
+        if value not in Kind.values:
+            raise ValidationError(gettext("不认识的诉求类型：%(k)s") % {"k": value})
+        if not (1 <= int(days) <= 60 and 1 <= int(reopen) <= 60):
+            raise ValidationError(gettext("时限应为 1 至 60 个工作日。"))
     changes = {}
-    for value in Kind.values:
-        days, reopen = form.cleaned_data[f"days_{value}"], form.cleaned_data[f"reopen_{value}"]
+    for value, (days, reopen) in limits.items():
         row, _created = HandlingLimit.objects.get_or_create(kind=value, defaults={"days": days, "reopen_days": reopen})
         if (row.days, row.reopen_days) != (days, reopen) or _created:
             changes[value] = [row.days, days, row.reopen_days, reopen]

@@ -119,7 +119,7 @@ def rules(request):
     limit_form = config.LimitForm(request.POST if request.POST.get("form") == "limits" else None)
     if request.method == "POST" and request.POST.get("form") == "limits":
         if limit_form.is_valid():
-            config.limits_save(actor=request.user, form=limit_form)
+            config.limits_save(actor=request.user, limits=limit_form.limits())
             messages.success(request, _("办理时限已保存，此后受理的诉求按新时限计算。"))
             return redirect("appeals:rules")
         messages.error(request, _("时限应为 1 至 60 个工作日。"))
@@ -140,8 +140,13 @@ def rule_edit(request, pk: int | None = None):
             messages.success(request, _("规则已删除。"))
             return redirect("appeals:rules")
         if form.is_valid():
-            config.rule_save(actor=request.user, form=form)
-            messages.success(request, _("规则已保存。"))
-            return redirect("appeals:rules")
+            try:
+                config.rule_save(actor=request.user, rule_id=rule.pk if rule else None,
+                                 **{f: form.cleaned_data[f] for f in config.RULE_FIELDS})
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("规则已保存。"))
+                return redirect("appeals:rules")
     return render(request, "appeals/rule_form.html", {"form": form, "rule": rule},
                   status=400 if form.errors else 200)

@@ -1,5 +1,5 @@
 """Applying for a bundle: one merged form, one de-duplicated material list, one submission that
-creates one case per item through `case_submit` (all or nothing), and the bundle's own status,
+creates one case per item through `case_apply` (all or nothing), and the bundle's own status,
 conclusion and single supplement notice."""
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from django.utils import timezone
 from tongban.cases import services as cases
 from tongban.cases.models import Case
 from tongban.cases.models import Status as CaseStatus
+from tongban.catalog.material_sources import material_supplies
 from tongban.catalog.models import Bundle, ItemVersion, Material
 from tongban.core import attachments, audit, timeutil
 from tongban.core.notifications import notify
 from tongban.core.permissions import deny
 from tongban.core.sequences import next_number
-from tongban.licences import reuse
 
 from .models import BundleApplication, BundleCase, BundleNotice
 
@@ -61,11 +61,14 @@ def _identity(material: Material) -> str:
 
 
 def bundle_versions(bundle: Bundle) -> list[ItemVersion]:
+    """The member items' versions; one item that cannot be applied for online (deactivated,
+    unpublished, not online) closes the whole bundle, and the message names it and why."""
     versions = []
     for entry in bundle.entries.select_related("item__current_version", "item__organisation").order_by("order"):
         version = entry.item.current_version
-        if version is None or version.status != ItemVersion.Status.PUBLISHED:
-            raise ValidationError(f"“{entry.item}”暂未发布，该一件事暂不能申请。")
+        reason = cases.application_closed(entry.item, version)
+        if reason is not None:
+            raise ValidationError(f"“{version.name if version else entry.item}”{reason}，该一件事暂不能申请。")
         versions.append(version)
     return versions
 
@@ -101,7 +104,7 @@ def bundle_submit(
         raise ValidationError("该一件事未发布，暂不能申请。")
     versions = bundle_versions(bundle)
     merged = merged_materials(versions)
-    lookups = {v.pk: reuse.reuse_lookup(actor=actor, version=v, authorised=authorise_reuse) for v in versions}
+    lookups = {v.pk: material_supplies(actor=actor, version=v, authorised=authorise_reuse) for v in versions}
 
     errors: dict[str, list[str]] = {}
     uploads: dict[str, tuple[str, bytes, str]] = {}
@@ -141,11 +144,9 @@ def bundle_submit(
             for v, material in row.members:
                 if v.pk == version.pk:  # each case keeps its own copy, stored and checked as usual
                     case_files[str(material.pk)] = SimpleUploadedFile(name, content, content_type=kind)
-        lookup = lookups[version.pk]
-        provided = {mid: text for mid, text in lookup.provided.items() if str(mid) not in case_files}
-        case = cases.case_submit(actor=actor, version=version, data=shared, files=case_files,
-                                 submission_key=f"{submission_key}-{order}", provided=provided)
-        reuse.reuse_record(case=case, lookup=lookup, actor=actor)
+        # Each member case is an online application like any other, within this transaction.
+        case = cases.case_apply(actor=actor, version=version, data=shared, files=case_files,
+                                submission_key=f"{submission_key}-{order}", supplies=lookups[version.pk])
         BundleCase.objects.create(application=application, case=case, order=order)
         # The applicant hears of the bundle's notices once, for all its cases (relay_supplements).
         Case.objects.filter(pk=case.pk).update(notices_relayed=True)

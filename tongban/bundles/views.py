@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tongban.catalog.material_sources import material_supplies
 from tongban.catalog.models import Bundle
 from tongban.core.errors import Conflict
 from tongban.core.errors import errors_dict as _errors
 from tongban.core.permissions import require_applicant
-from tongban.licences import reuse
 
 from . import selectors, services
 from .permissions import get_application_for
@@ -46,7 +46,7 @@ def bundle_apply(request, code: str):
         else:
             messages.success(request, _("一件事申请已提交，申请编号 %(n)s。") % {"n": application.number})
             return redirect("bundles:my_detail", application.pk)
-    reusable = {m.pk for v in versions for m in reuse.reusable_materials(v)}
+    reusable = set().union(*(material_supplies(actor=request.user, version=v, authorised=False).possible for v in versions))
     rows = [(row, errors.get(row.field_name, []), any(m.pk in reusable for _, m in row.members)) for row in merged]
     total = sum(v.materials.count() for v in versions)
     return render(request, "bundles/apply.html", {

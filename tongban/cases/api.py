@@ -9,12 +9,13 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from tongban.catalog.models import ItemVersion, ServiceItem
+from tongban.catalog.models import ServiceItem
 from tongban.core import ratelimit
 
 from . import selectors, services
 from .models import Case, Status
 from .permissions import get_case_for
+from .state import available_actions
 
 router = Router(tags=["办件"])
 
@@ -66,6 +67,11 @@ class CaseOut(Schema):
 class CaseDetailOut(CaseOut):
     query_code: str
     timeline: list[TransitionOut]
+    available_actions: list[str]  # what the caller may do now; clients read it, never re-derive it
+
+    @staticmethod
+    def resolve_available_actions(obj: Case, context) -> list[str]:
+        return [a.value for a in available_actions(context["request"].user, obj)]
 
     @staticmethod
     def resolve_timeline(obj: Case):
@@ -92,6 +98,7 @@ class SubmitIn(Schema):
     project_name: str = ""
     address: str = ""
     summary: str = ""
+    licence_reuse: bool = False  # the applicant authorises looking up their e-licences (免证可办)
 
 
 class Versioned(Schema):
@@ -180,14 +187,11 @@ def case_get(request, case_id: int):
 @router.post("/", response={201: CaseDetailOut}, operation_id="case_submit", summary="提交申请（同一 submission_key 只生成一个办件）")
 def case_submit(request, payload: Form[SubmitIn], files: File[list[UploadedFile]] = None):
     item = get_object_or_404(ServiceItem.objects.select_related("current_version"), pk=payload.item_id)
-    version = item.current_version
-    if version is None or version.status != ItemVersion.Status.PUBLISHED:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError("该事项暂未发布。")
+    version = services.application_version(item)  # 422 naming why when the item is closed
     uploads = {k.removeprefix("material_"): f for k, f in request.FILES.items() if k.startswith("material_")}
-    case = services.case_submit(
-        actor=request.user, version=version, data=payload.dict(), files=uploads, submission_key=payload.submission_key
+    case = services.case_apply(
+        actor=request.user, version=version, data=payload.dict(), files=uploads,
+        submission_key=payload.submission_key, authorise_reuse=payload.licence_reuse,
     )
     return 201, _full(request.user, case.pk)
 

@@ -8,7 +8,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,31 +22,26 @@ from tongban.core.attachments import download_response
 from tongban.core.errors import Conflict
 from tongban.core.errors import errors_text as _errors
 from tongban.core.pagination import CappedPaginator
-from tongban.core.permissions import has_perm, require_applicant, requires
+from tongban.core.permissions import require_applicant, requires
 
 from . import documents, selectors, services
 from .models import Case, CaseMaterial, Decision, Document, PauseKind, Status, Warning
 from .permissions import cases_for, get_case_for, is_applicant_of
+from .state import available_actions
 
 # --- applicant ---------------------------------------------------------------------------------
-
-
-def _published(code: str) -> ItemVersion:
-    item = get_object_or_404(
-        ServiceItem.objects.select_related("current_version", "organisation"), implementation_code=code, is_active=True
-    )
-    version = item.current_version
-    if version is None or version.status != ItemVersion.Status.PUBLISHED:
-        raise Http404(_("该事项暂未发布。"))
-    if not version.applies_online:
-        raise Http404(_("该事项暂不支持网上申请，请按办事指南到办理地点提交。"))
-    return version
 
 
 def apply(request, code: str):
     """The application form of an item's current published version (by implementation code)."""
     require_applicant(request)
-    version = _published(code)
+    item = get_object_or_404(ServiceItem.objects.select_related("current_version", "organisation"),
+                             implementation_code=code)
+    try:
+        version = services.application_version(item)
+    except ValidationError as exc:
+        # Closed to online application, deactivated or unpublished: say which, offer no form.
+        return render(request, "cases/apply.html", {"item": item, "unavailable": "；".join(exc.messages)}, status=422)
     materials = list(version.materials.all())
     errors: dict = {}
     data = request.POST if request.method == "POST" else {}
@@ -55,17 +49,11 @@ def apply(request, code: str):
         files = {key.removeprefix("material_"): f for key, f in request.FILES.items() if key.startswith("material_")}
         try:
             # Materials an e-licence can stand in for are looked up only with the applicant's consent.
-            authorised = request.POST.get("licence_reuse") == "1"
-            lookups = [(source, source.lookup(actor=request.user, version=version, authorised=authorised))
-                       for source in material_sources.sources()]
-            provided = {k: v for _source, lookup in lookups for k, v in lookup.provided.items()}
-            with transaction.atomic():
-                case = services.case_submit(
-                    actor=request.user, version=version, data=request.POST, files=files,
-                    submission_key=request.POST.get("submission_key", ""), provided=provided,
-                )
-                for source, lookup in lookups:
-                    source.record(case=case, lookup=lookup, actor=request.user)
+            case = services.case_apply(
+                actor=request.user, version=version, data=request.POST, files=files,
+                submission_key=request.POST.get("submission_key", ""),
+                authorise_reuse=request.POST.get("licence_reuse") == "1",
+            )
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
             messages.error(request, _("提交未成功，请按提示修改后重新提交（已选择的文件需要重新选择）。"))
@@ -92,7 +80,9 @@ def my_cases(request):
 def my_case(request, pk: int):
     require_applicant(request)
     case = get_case_for(request.user, pk)
-    return render(request, "cases/my_case.html", _case_context(case))
+    ctx = _case_context(case)
+    ctx["actions"] = {a.value for a in available_actions(request.user, case)}
+    return render(request, "cases/my_case.html", ctx)
 
 
 @require_POST
@@ -201,10 +191,8 @@ def case_detail(request, pk: int):
     ctx = _case_context(case)
     ctx.update({
         "reveal": pii.reveal(request, case, ["contact_phone", "applicant_code"]),
-        "can": {a: has_perm(user, p) for a, p in {
-            "accept": "cases.accept", "pause": "cases.pause", "review": "cases.review", "decide": "cases.decide",
-            "extend": "cases.extend", "deliver": "cases.deliver", "terminate": "cases.terminate", "press": "cases.press",
-        }.items()},
+        # The forms shown are exactly the actions the state machine offers this user now.
+        "actions": {a.value for a in available_actions(user, case)},
         "pause_kinds": PauseKind.choices,
         "decisions": Decision.choices,
         "version_materials": case.version.materials.all(),

@@ -26,10 +26,8 @@ class LicencesConfig(AppConfig):
 
         # The applicant's own e-licence stands in for a material (免证可办): the guide says 可免提交
         # and the form drops the upload for exactly these materials.
-        from tongban.catalog.material_sources import MaterialSource
-        from tongban.catalog.material_sources import register as material_source
+        from tongban.catalog.material_sources import register_material_provider
 
-        from . import reuse
+        from .reuse import supply_materials
 
-        material_source(MaterialSource("licences", reuse.reusable_materials, reuse.reuse_lookup,
-                                       reuse.reuse_record))
+        register_material_provider(supply_materials)

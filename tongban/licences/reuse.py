@@ -2,10 +2,11 @@
 entry names a licence type (`Material.provides_from`) is provided from the applicant's own valid
 e-licence of that type, verified on the spot, instead of an upload.
 
-`reuse_lookup` is called by the application form before `case_submit`; its `provided` mapping is
-passed on as `case_submit(provided=...)`, and `reuse_record` then files which licence stood in for
-which material and what its verification said. An expired, revoked or forged licence is never
-accepted; the applicant is told why and uploads the material instead.
+Cases does not call this module: `supply_materials` is registered as a material provider with
+`tongban.catalog.material_sources` (in apps.py), and `case_apply` asks the providers before filing the case
+and lets them record, after it, which licence stood in for which material and what its
+verification said (`reuse_record`). An expired, revoked or forged licence is never accepted; the
+applicant is told why and uploads the material instead.
 """
 
 from __future__ import annotations
@@ -109,21 +110,39 @@ def _refusal(v: signing.Verification) -> str:
 def reuse_record(*, case, lookup: ReuseResult, actor) -> int:
     """File, on the case, which licence provided which material and its verification result.
     Idempotent: a resubmitted form records nothing twice."""
-    count = 0
-    now = timezone.now()
-    for row in lookup.rows:
-        if not row.provided:
+    return sum(_record_row(case=case, row=row, actor=actor) for row in lookup.rows if row.provided)
+
+
+def _record_row(*, case, row: MaterialReuse, actor) -> int:
+    _, created = LicenceUse.objects.get_or_create(
+        case=case, material_id=row.material_id,
+        defaults={"licence": row.licence, "result": row.verification.result, "signature_ok": row.verification.signature_ok,
+                  "checked_at": timezone.now(), "authorised_by": actor},
+    )
+    if created:
+        audit.record("licence.reuse", actor=actor, obj=row.licence,
+                     changes={"case": case.number, "material": row.material_name, "result": row.verification.result})
+    return int(created)
+
+
+def supply_materials(*, actor, version, authorised: bool) -> list:
+    """The material provider licences registers with cases (免证可办): every material a licence
+    type can stand in for, and, once the applicant authorises the lookup, whether their own valid
+    licence does, verified on the spot."""
+    from tongban.catalog.material_sources import Supply
+
+    lookup = reuse_lookup(actor=actor, version=version, authorised=authorised)
+    supplies = []
+    for material in reusable_materials(version):
+        row = lookup.for_material(material.pk)
+        if row is None:
+            supplies.append(Supply(material.pk, provided=False, message="可由电子证照免提交（需授权查询）。"))
             continue
-        _, created = LicenceUse.objects.get_or_create(
-            case=case, material_id=row.material_id,
-            defaults={"licence": row.licence, "result": row.verification.result, "signature_ok": row.verification.signature_ok,
-                      "checked_at": now, "authorised_by": actor},
-        )
-        if created:
-            audit.record("licence.reuse", actor=actor, obj=row.licence,
-                         changes={"case": case.number, "material": row.material_name, "result": row.verification.result})
-            count += 1
-    return count
+        supplies.append(Supply(
+            material.pk, provided=row.provided, source=row.source_text if row.provided else "", message=row.message,
+            record=(lambda *, case, actor, row=row: _record_row(case=case, row=row, actor=actor)) if row.provided else None,
+        ))
+    return supplies
 
 
 def reuse_share(cases) -> dict:

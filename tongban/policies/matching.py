@@ -6,6 +6,9 @@ persisted as match records. Only what changed is written:
 - no longer eligible and still open  → expired
 - claimed and granted records are history and are never touched.
 
+Every status change goes through `transitions.matches_transition`, which writes a history row
+per record changed.
+
 Three entry points: a full run, a run over profiles changed since they were last judged (their
 `match_dirty` flag), and a run of one policy after its rule changed. Records are written with
 PostgreSQL COPY when available (a million-row first run in seconds), bulk_create otherwise.
@@ -37,8 +40,10 @@ from .models import (
     PolicyVersion,
 )
 from .rules.vector import Columns, Evaluator
+from .transitions import matches_transition
 
 WRITE_CHUNK = 5_000
+NOT_IN_FORCE = "政策已停止执行或不在有效期内"
 PROFILE_CHUNK = 20_000  # stays under SQLite's bound-parameter limit (one array on PostgreSQL)
 
 
@@ -79,7 +84,7 @@ class Changes:
 
 
 def _diff_and_write(
-    rule_by_policy: dict[int, Rule], eligible: dict[int, np.ndarray], existing: dict, now
+    rule_by_policy: dict[int, Rule], eligible: dict[int, np.ndarray], existing: dict, now, actor=None
 ) -> Changes:
     """`existing`: policy id → (enterprise ids, states 0=open 1=expired 2=closed, match ids), sorted
     by enterprise id."""
@@ -97,10 +102,12 @@ def _diff_and_write(
         reopen = match_ids[is_eligible & (have_state == 1)]
         version = rule_by_policy[policy_id].version_number
         for chunk in _chunks(reopen):
-            changes.reopened += _pk_in(
-                PolicyMatch.objects.filter(status=MatchStatus.EXPIRED), chunk
-            ).update(
-                status=MatchStatus.NEW,
+            changes.reopened += matches_transition(
+                _pk_in(PolicyMatch.objects.filter(status=MatchStatus.EXPIRED), chunk),
+                to=MatchStatus.NEW,
+                actor=actor,
+                note=f"重新符合适用条件（第 {version} 版）",
+                now=now,
                 matched_at=now,
                 expired_at=None,
                 notified_at=None,
@@ -108,8 +115,13 @@ def _diff_and_write(
                 version_number=version,
             )
     for chunk in _chunks(np.concatenate(expire) if expire else np.zeros(0, np.int64)):
-        changes.expired += _pk_in(PolicyMatch.objects.filter(status__in=OPEN_MATCH), chunk).update(
-            status=MatchStatus.EXPIRED, expired_at=now
+        changes.expired += matches_transition(
+            _pk_in(PolicyMatch.objects.filter(status__in=OPEN_MATCH), chunk),
+            to=MatchStatus.EXPIRED,
+            actor=actor,
+            note="不再符合适用条件",
+            now=now,
+            expired_at=now,
         )
     changes.created = _create(to_create, rule_by_policy, now)
     return changes
@@ -288,11 +300,14 @@ def run_full(*, actor=None, on: dt.date | None = None) -> MatchRun:
     eligible = evaluate(rules, cols, on)
     by_policy = {r.policy_id: r for r in rules}
     existing = _existing(PolicyMatch.objects.filter(policy_id__in=list(by_policy)))
-    changes = _diff_and_write(by_policy, eligible, existing, now)
-    changes.expired += (
-        PolicyMatch.objects.filter(status__in=OPEN_MATCH)
-        .exclude(policy_id__in=list(by_policy))
-        .update(status=MatchStatus.EXPIRED, expired_at=now)
+    changes = _diff_and_write(by_policy, eligible, existing, now, actor)
+    changes.expired += matches_transition(
+        PolicyMatch.objects.filter(status__in=OPEN_MATCH).exclude(policy_id__in=list(by_policy)),
+        to=MatchStatus.EXPIRED,
+        actor=actor,
+        note=NOT_IN_FORCE,
+        now=now,
+        expired_at=now,
     )
     EnterpriseProfile.objects.filter(match_dirty=True, updated_at__lte=now).update(
         match_dirty=False
@@ -327,7 +342,7 @@ def run_profiles(
         )
         # A record of a policy that is not in force is expired by run_full/run_policy, not here.
         existing = {p: v for p, v in existing.items() if p in by_policy}
-        part = _diff_and_write(by_policy, eligible, existing, now)
+        part = _diff_and_write(by_policy, eligible, existing, now, actor)
         changes.created += part.created
         changes.reopened += part.reopened
         changes.expired += part.expired
@@ -355,9 +370,14 @@ def run_policy(policy: Policy, *, actor=None, on: dt.date | None = None) -> Matc
     if rules:
         eligible = evaluate(rules, cols, on)
         existing = _existing(PolicyMatch.objects.filter(policy=policy))
-        changes = _diff_and_write({policy.pk: rules[0]}, eligible, existing, now)
+        changes = _diff_and_write({policy.pk: rules[0]}, eligible, existing, now, actor)
     else:
-        changes.expired = PolicyMatch.objects.filter(policy=policy, status__in=OPEN_MATCH).update(
-            status=MatchStatus.EXPIRED, expired_at=now
+        changes.expired = matches_transition(
+            PolicyMatch.objects.filter(policy=policy, status__in=OPEN_MATCH),
+            to=MatchStatus.EXPIRED,
+            actor=actor,
+            note=NOT_IN_FORCE,
+            now=now,
+            expired_at=now,
         )
     return _finish(MatchRun.Kind.POLICY, on, started, cols, rules, changes, actor)

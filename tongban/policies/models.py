@@ -255,6 +255,29 @@ class PolicyMatch(models.Model):
         return f"{self.policy_id}/{self.enterprise_id} {self.status}"
 
 
+class MatchTransition(models.Model):
+    """One change of a match record's status: who (or which run), from, to, when and why. Written
+    in the same transaction as the change by `policies.transitions`; never edited. A record's
+    first status (new, when a run finds it) is its `matched_at`, not a transition."""
+
+    match = models.ForeignKey(PolicyMatch, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=10, choices=MatchStatus.choices)
+    to_status = models.CharField(max_length=10, choices=MatchStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("匹配记录状态变更")
+        verbose_name_plural = _("匹配记录状态变更")
+        ordering = ["match", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.match_id} {self.from_status}→{self.to_status}"
+
+
 class MatchRun(models.Model):
     class Kind(models.TextChoices):
         FULL = "full", _("全量匹配")  # every published policy × every profile

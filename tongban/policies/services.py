@@ -27,6 +27,7 @@ from tongban.core.permissions import in_scope, require
 from .models import OPEN_MATCH, MatchStatus, Policy, PolicyMatch, PolicyVersion
 from .permissions import GRANT, MANAGE
 from .rules.spec import validate
+from .transitions import match_transition
 
 POLICY_FIELDS = [
     "title",
@@ -239,9 +240,9 @@ def push_new(*, policy_ids: list[int] | None = None, limit: int = 5000) -> dict[
                     _grant(match, actor=None, amount_fen=policy.amount_fen, now=now)
                     counts["granted"] += 1
                     continue
-                match.status = MatchStatus.NOTIFIED
                 match.notified_at = now
-                match.save(update_fields=["status", "notified_at"])
+                match_transition(match=match, to=MatchStatus.NOTIFIED, note="推送给企业", fields=["notified_at"],
+                                 now=now)
                 for user in _recipients(match.enterprise_id):
                     notify(
                         user,
@@ -258,12 +259,12 @@ def push_new(*, policy_ids: list[int] | None = None, limit: int = 5000) -> dict[
 
 def _grant(match: PolicyMatch, *, actor, amount_fen: int | None, now) -> None:
     before = match.status
-    match.status = MatchStatus.GRANTED
+    how = "免申即享，系统自动兑现" if actor is None else f"经 {actor.display_name} 审核兑现"
     match.granted_at = now
     match.granted_amount_fen = amount_fen
     match.granted_by = actor if getattr(actor, "pk", None) else None
-    match.save(update_fields=["status", "granted_at", "granted_amount_fen", "granted_by"])
-    how = "免申即享，系统自动兑现" if actor is None else f"经 {actor.display_name} 审核兑现"
+    match_transition(match=match, to=MatchStatus.GRANTED, actor=actor, note=how, now=now,
+                     fields=["granted_at", "granted_amount_fen", "granted_by"])
     audit.record(
         "policy.grant",
         actor=actor,
@@ -305,9 +306,9 @@ def match_claim(*, actor, match: PolicyMatch) -> PolicyMatch:
     if match.policy.auto_grant:
         raise Conflict("该政策免申即享，无需申领，系统将自动兑现。", code="auto_grant")
     before = match.status
-    match.status = MatchStatus.CLAIMED
     match.claimed_at = timezone.now()
-    match.save(update_fields=["status", "claimed_at"])
+    match_transition(match=match, to=MatchStatus.CLAIMED, actor=actor, note="企业申领", fields=["claimed_at"],
+                     now=match.claimed_at)
     audit.record("policy.claim", actor=actor, obj=match, changes={"status": [before, match.status]})
     return match
 

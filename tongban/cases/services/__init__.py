@@ -17,7 +17,13 @@ from ._common import (
     forget_progress,
     recompute_clock,
 )
-from .submission import case_register_walk_in, case_submit
+from .submission import (  # noqa: F401
+    application_closed,
+    application_version,
+    case_apply,
+    case_register_walk_in,
+    case_submit,
+)
 from .supervision import case_press, recompute_open_cases
 from .transitions import (
     case_accept,

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from tongban.core import audit, clocks, supervision, timeutil
 from tongban.core.calendar import WorkCalendar
@@ -20,7 +19,6 @@ from tongban.core.sequences import next_number
 
 from ..models import (
     CLOCKED_STATUSES,
-    OPEN_STATUSES,
     Case,
     Document,
     Status,
@@ -28,6 +26,10 @@ from ..models import (
     Warning,
 )
 from ..permissions import get_case_for
+from ..state import (  # the action table and the window rule live in state.py
+    ACTION_LABELS,
+    ALLOWED_FROM,
+)
 
 ACCEPTANCE_DAYS = 5  # 《行政许可法》第三十二条
 
@@ -38,37 +40,6 @@ DELIVERY_DAYS = 10  # 《行政许可法》第四十四条
 QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
 
-ACTION_LABELS = {
-    "submit": _("提交申请"),
-    "accept": _("受理"),
-    "deem_accept": _("逾期视为受理"),
-    "reject": _("不予受理"),
-    "request_supplement": _("一次性告知补正"),
-    "supplement": _("补正材料"),
-    "pause": _("启动特别程序"),
-    "resume": _("结束特别程序"),
-    "extend": _("延长审批期限"),
-    "submit_review": _("提交审查意见"),
-    "decide": _("作出决定"),
-    "deliver": _("送达"),
-    "withdraw": _("撤回申请"),
-    "terminate": _("终止办理"),
-}
-
-ALLOWED_FROM: dict[str, list[str]] = {
-    "accept": [Status.SUBMITTED],
-    "reject": [Status.SUBMITTED],
-    "request_supplement": [Status.SUBMITTED],
-    "supplement": [Status.SUPPLEMENT],
-    "pause": [Status.REVIEW, Status.DECISION],
-    "resume": [Status.PAUSED],
-    "extend": [Status.REVIEW, Status.PAUSED, Status.DECISION],
-    "submit_review": [Status.REVIEW],
-    "decide": [Status.DECISION],
-    "deliver": [Status.CONCLUDED],
-    "withdraw": OPEN_STATUSES,
-    "terminate": OPEN_STATUSES,
-}
 
 
 def _today() -> dt.date:
@@ -191,16 +162,6 @@ def recompute_clock(
     case.legal_overdue = bool(
         case.legal_due and case.status in CLOCKED_STATUSES and case.legal_due < today
     ) or bool(case.legal_due and case.concluded_on and case.concluded_on > case.legal_due)
-
-
-def acceptance_window_closed(case: Case, today: dt.date) -> bool:
-    """《行政许可法》第三十二条: once the acceptance period has run out without a supplement notice
-    or a refusal, the application is accepted by law, whether or not the sweep has run yet."""
-    return (
-        case.status == Status.SUBMITTED
-        and case.acceptance_due is not None
-        and case.acceptance_due < today
-    )
 
 
 def window_closed_message(case: Case, action: str) -> str:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tongban.catalog.material_sources import Supplies, material_supplies
 from tongban.catalog.models import ItemVersion, Material
 from tongban.core import attachments, audit
 from tongban.core.permissions import deny, has_perm
@@ -200,6 +201,74 @@ def case_submit(
         changes={"item": version.name, "channel": case.channel},
     )
     transaction.on_commit(lambda: _after_submit(case.pk))
+    return case
+
+
+# --- applying online -----------------------------------------------------------------------------
+
+
+def application_closed(item, version: ItemVersion | None) -> str | None:
+    """Why `version` of `item` cannot be applied for online (a short phrase), or None."""
+    if not item.is_active:
+        return "已停止办理"
+    if version is None or version.status != ItemVersion.Status.PUBLISHED:
+        return "暂未发布或已废止"
+    if not version.applies_online:
+        return "暂不支持网上申请"
+    return None
+
+
+_ADVICE = {
+    "已停止办理": "暂不能申请。",
+    "暂未发布或已废止": "请从办事指南重新进入申请。",
+    "暂不支持网上申请": "请按办事指南到办理地点提交。",
+}
+
+
+def _refuse_if_closed(item, version: ItemVersion | None) -> None:
+    reason = application_closed(item, version)
+    if reason is not None:
+        raise ValidationError(f"该事项{reason}，{_ADVICE[reason]}", code="closed")
+
+
+def application_version(item) -> ItemVersion:
+    """The version of `item` an applicant may apply for online; a ValidationError naming why
+    when there is none (the item is deactivated, unpublished or not online)."""
+    _refuse_if_closed(item, item.current_version)
+    return item.current_version
+
+
+@transaction.atomic
+def case_apply(
+    *,
+    actor,
+    version: ItemVersion,
+    data: Mapping,
+    files: Mapping,
+    submission_key: str,
+    authorise_reuse: bool = False,
+    supplies: Supplies | None = None,
+) -> Case:
+    """An applicant applies online: the page, the API and bundles all come through here.
+
+    The item must be active, the version published and open to online application. Materials
+    that a registered provider (an e-licence, 免证可办) supplies need no upload once the applicant
+    authorises the lookup; an upload of the same material wins over the provider. `supplies`
+    lets a caller that already asked the providers (a bundle) pass their answer on."""
+    if not getattr(actor, "is_applicant", False):
+        raise PermissionDenied("只有企业或个人用户可以在线申请；窗口人员请使用“窗口代录”。")
+    existing = Case.objects.filter(applicant=actor, submission_key=submission_key).first() if submission_key else None
+    if existing is not None:
+        return existing  # a retry returns the case already made, even if the item closed since
+    _refuse_if_closed(version.item, version)
+    if supplies is None:
+        supplies = material_supplies(actor=actor, version=version, authorised=authorise_reuse)
+    uploaded = {str(k) for k in files}
+    provided = {mid: source for mid, source in supplies.provided.items() if str(mid) not in uploaded}
+    case = case_submit(
+        actor=actor, version=version, data=data, files=files, submission_key=submission_key, provided=provided
+    )
+    supplies.record(case=case, actor=actor, used=provided)
     return case
 
 

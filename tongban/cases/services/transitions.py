@@ -25,6 +25,7 @@ from ..models import (
     SupplementNotice,
 )
 from ..permissions import is_applicant_of
+from ..state import acceptance_window_closed
 from ._common import (
     ACCEPTANCE_DAYS,
     EXTENSION_DAYS,
@@ -37,7 +38,6 @@ from ._common import (
     _tell_staff,
     _today,
     _transition,
-    acceptance_window_closed,
     window_closed_message,
 )
 from .submission import _store_materials

@@ -19,8 +19,7 @@ def omittable_materials(version: ItemVersion) -> dict[int, bool]:
     materials = list(version.materials.all())
     ids = {m.pk for m in materials}
     supplied: set[int] = set()
-    for source in material_sources.sources():
-        supplied |= {m.pk for m in source.reusable(version)} & ids
+    supplied |= material_sources.reusable_ids(version) & ids
     return {m.pk: m.pk in supplied for m in materials}
 
 
