@@ -15,6 +15,7 @@ from unittest import mock
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, TestCase, override_settings
@@ -22,11 +23,15 @@ from django.urls import Resolver404, resolve
 
 from tongban.accounts.demo import logins
 from tongban.accounts.models import User
+from tongban.core.calendar_store import invalidate
 from tongban.policies import demo as policies_demo
+from tongban.portal.nav import links_for
+from tongban.workspace.menu import menu_for
 
 DEPTH = 2
 PER_PATTERN = 2  # instances of one URL name (different ids or queries) followed per persona
-# Files are fetched once per URL name and persona: rendering a Chinese PDF takes seconds.
+# Once per URL name and persona: files (rendering a Chinese PDF takes seconds), and public pages
+# for logged-in users (anonymous walks them twice).
 DOWNLOADS = (".pdf", ".docx", ".xlsx", ".csv", ".json", ".pem", ".zip")
 # Never followed: logging out ends the walk; the admin site and static files are not Tongban pages.
 SKIP_PREFIXES = ("/accounts/logout/", "/static/", "/admin/", "/i18n/")
@@ -60,17 +65,19 @@ def _internal_links(page_url: str, html: str) -> list[str]:
     return out
 
 
-def _pattern(url: str) -> str:
+def _pattern(url: str) -> tuple[str, bool]:
+    """The URL name, and whether the page is public on purpose."""
     try:
-        return resolve(urlsplit(url).path).view_name
+        match = resolve(urlsplit(url).path)
     except Resolver404:
-        return url  # an unknown path is walked once, and answers 404
+        return url, False  # an unknown path is walked once, and answers 404
+    return match.view_name, getattr(match.func, "login_required", True) is False
 
 
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, loaded once and rolled back after the module; on-commit work (licence
-    rendering, notifications) runs as it would after a real commit."""
+    """The demo, loaded once and rolled back after the module; its on-commit work (notifications,
+    enqueued tasks) runs as it would after a real commit."""
     storage = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                            "OPTIONS": {"location": str(tmp_path_factory.mktemp("walk-attachments"))}}}
     from django.conf import settings
@@ -86,6 +93,7 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
             call_command("demo", "--quiet")
         yield
         transaction.set_rollback(True)
+    invalidate()  # the in-process calendar must not outlive the rolled-back rows
 
 
 @pytest.fixture
@@ -93,8 +101,8 @@ def _attachments_in_tmp():
     """Overrides the suite's per-test upload directory: the demo's uploads live in the module's."""
 
 
-def walk(client: Client, starts: list[str]) -> list[str]:
-    """Return one line per failure: status, URL, and the page that showed the link."""
+def walk(client: Client, starts: list[str], *, logged_in: bool) -> tuple[list[str], set[str]]:
+    """One line per failure (status, URL, the page that showed the link), and the URLs fetched."""
     failures: list[str] = []
     seen: set[str] = set()
     per_pattern: dict[str, int] = defaultdict(int)
@@ -104,8 +112,10 @@ def walk(client: Client, starts: list[str]) -> list[str]:
         for url, shown_on in frontier:
             if url in seen:
                 continue
-            pattern = _pattern(url)
-            limit = 1 if urlsplit(url).path.endswith(DOWNLOADS) else PER_PATTERN
+            pattern, public = _pattern(url)
+            limit = PER_PATTERN
+            if urlsplit(url).path.endswith(DOWNLOADS) or (public and logged_in):
+                limit = 1
             if per_pattern[pattern] >= limit and shown_on != "(start)":
                 continue
             seen.add(url)
@@ -122,7 +132,7 @@ def walk(client: Client, starts: list[str]) -> list[str]:
             final = response.redirect_chain[-1][0] if response.redirect_chain else url
             following += [(link, url) for link in _internal_links(final, response.content.decode())]
         frontier = following
-    return failures
+    return failures, seen
 
 
 @pytest.mark.django_db
@@ -130,10 +140,15 @@ def walk(client: Client, starts: list[str]) -> list[str]:
 def test_every_link_shown_to_a_persona_works_for_them(demo_data, persona):
     client = Client(raise_request_exception=False)
     starts = ["/"]
-    if persona != "anonymous":
-        user = User.objects.get(username=persona)
+    user = AnonymousUser() if persona == "anonymous" else User.objects.get(username=persona)
+    if user.is_authenticated:
         client.force_login(user)
-        if user.is_staff_member:
-            starts.append("/workspace/")
-    failures = walk(client, starts)
+    menu = []
+    if getattr(user, "is_staff_member", False):
+        starts.append("/workspace/")
+        menu = [item["url"] for section in menu_for(user) for item in section["items"]]
+    failures, fetched = walk(client, starts, logged_in=user.is_authenticated)
     assert not failures, f"{persona}:\n" + "\n".join(failures)
+    # The walk really went through this user's navigation (a parser gone blind would pass).
+    shown = {link["url"] for link in links_for(user)} | set(menu)
+    assert shown and shown <= fetched, f"{persona}: not walked: {sorted(shown - fetched)}"
