@@ -259,3 +259,14 @@ def test_runs_page_syncs_platform_enterprises_and_runs_matching(client, admin_a,
     assert response.status_code == 302
     page = client.get(reverse("policies:runs")).content.decode()
     assert "画像变更增量匹配" in page and MatchRun.objects.count() == 2
+
+
+def test_my_policies_is_offered_to_enterprises_and_not_to_citizens(client, enterprise_user, citizen):
+    # Policies match an enterprise's profile; a citizen has none and would only meet a refusal.
+    link = f'href="{reverse("policies:mine")}"'
+    client.force_login(enterprise_user)
+    assert link in client.get("/").content.decode()
+    assert client.get(reverse("policies:mine")).status_code == 200
+    client.force_login(citizen)
+    home = client.get("/").content.decode()
+    assert link not in home and "我的诉求" in home  # the citizen's other personal links remain

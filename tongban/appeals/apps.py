@@ -18,7 +18,9 @@ class AppealsConfig(AppConfig):
         from tongban.core.portal_nav import PortalLink
         from tongban.core.portal_nav import register as portal_link
 
-        portal_link(PortalLink(_("我要诉求"), "appeals:submit", "chat-left-text", 25))
+        from .permissions import may_file
+
+        portal_link(PortalLink(_("我要诉求"), "appeals:submit", "chat-left-text", 25, shown_to=may_file))
         portal_link(PortalLink(_("知识库"), "appeals:kb_search", "book", 27))
         portal_link(PortalLink(_("我的诉求"), "appeals:my_appeals", "chat-square-text", 43, applicants_only=True))
 

@@ -395,3 +395,12 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+    @property
+    def is_public(self) -> bool:
+        """Published and valid today: only then does the public page show it."""
+        from tongban.core import timeutil
+
+        today = timeutil.today()
+        return (self.state == self.State.PUBLISHED and not (self.valid_to and self.valid_to < today)
+                and not (self.valid_from and self.valid_from > today))

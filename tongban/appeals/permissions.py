@@ -33,6 +33,14 @@ grant(Role.ADMIN, "appeals.configure", "appeals.kb_edit", "appeals.kb_publish", 
 PROTECTED = "（身份已保护）"
 
 
+def may_file(user) -> bool:
+    """Anyone may file on the portal, anonymous included; staff file only by registering a walk-in
+    or a call on a requester's behalf (the portal form sends them there)."""
+    if getattr(user, "is_staff_member", False):
+        return has_perm(user, "appeals.register")
+    return True
+
+
 def agency_of(actor) -> Organisation | None:
     if actor.organisation_id is None:
         return None

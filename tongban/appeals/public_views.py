@@ -22,7 +22,7 @@ from tongban.core.request_context import ip_from_request
 from . import search, services
 from .kb_services import record_hit
 from .models import Article, Category, Channel, Kind, Satisfaction, Status
-from .permissions import appeals_for, get_appeal_by_code, get_appeal_for
+from .permissions import appeals_for, get_appeal_by_code, get_appeal_for, may_file
 from .ratings import rating_of
 from .routing import RateLimited
 
@@ -181,19 +181,16 @@ def kb_search(request):
     recent = [] if q else list(
         Article.objects.filter(state=Article.State.PUBLISHED).select_related("organisation").order_by("-published_at")[:10])
     return render(request, "appeals/kb_search.html", {"q": q, "kind": kind, "hits": hits, "recent": recent,
-                                                      "kinds": Article.ArticleKind.choices})
+                                                      "kinds": Article.ArticleKind.choices,
+                                                      "can_file": may_file(request.user)})
 
 
 @login_not_required
 def kb_article(request, pk: int):
     """Public on purpose: one published, valid article."""
-    from tongban.core import timeutil
-
-    today = timeutil.today()
     article = (Article.objects.select_related("organisation", "category")
                .filter(pk=pk, state=Article.State.PUBLISHED).first())
-    if article is None or (article.valid_to and article.valid_to < today) or (
-            article.valid_from and article.valid_from > today):
+    if article is None or not article.is_public:
         raise Http404(_("条目不存在或已失效。"))
     record_hit(article)
-    return render(request, "appeals/kb_article.html", {"article": article})
+    return render(request, "appeals/kb_article.html", {"article": article, "can_file": may_file(request.user)})

@@ -21,7 +21,10 @@ from .models import Article, Category, RoutingRule
 def kb_list(request):
     q = request.GET.get("q", "").strip()[:100]
     if q:
-        hits = search.search(q, limit=30, public=False)
+        # Drafts of the actor's scope only, as the list shows: a hit elsewhere would open on a 404.
+        orgs = None if request.user.is_superuser else list(
+            kb_services.articles_for(request.user).values_list("organisation_id", flat=True).distinct())
+        hits = search.search(q, limit=30, public=False, organisation_ids=orgs)
         return render(request, "appeals/kb_list.html", {"q": q, "hits": hits, "page": None,
                                                         "can_edit": has_perm(request.user, "appeals.kb_edit")})
     qs = kb_services.articles_for(request.user).select_related("organisation", "category").order_by("-updated_at")
@@ -32,6 +35,14 @@ def kb_list(request):
     return render(request, "appeals/kb_list.html", {"q": q, "hits": None, "page": page, "state": state,
                                                     "states": Article.State.choices,
                                                     "can_edit": has_perm(request.user, "appeals.kb_edit")})
+
+
+@requires("appeals.kb_view")
+def kb_read(request, pk: int):
+    """Staff who consult the knowledge base without editing it (reviewers, supervisors) read an
+    entry, drafts of their scope included, here."""
+    article = kb_services.get_article_for(request.user, pk)
+    return render(request, "appeals/kb_read.html", {"article": article})
 
 
 def _article_form(request, article: Article | None, data: dict, errors: dict, status: int = 200):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("knowledge/", staff_views.kb_list, name="kb_list"),
     path("knowledge/new/", staff_views.kb_edit, name="kb_new"),
     path("knowledge/<int:pk>/", staff_views.kb_edit, name="kb_edit"),
+    path("knowledge/<int:pk>/read/", staff_views.kb_read, name="kb_read"),
     path("knowledge/<int:pk>/state/", staff_views.kb_state, name="kb_state"),
     path("config/", staff_views.rules, name="rules"),
     path("config/rules/new/", staff_views.rule_edit, name="rule_new"),

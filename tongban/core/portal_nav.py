@@ -5,6 +5,7 @@ page context (`core.context_processors.platform`) reads it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +19,9 @@ class PortalLink:
     icon: str = ""
     order: int = 100
     applicants_only: bool = False  # shown only to logged-in enterprises and citizens
+    # Shown only to users (anonymous included) for whom this answers True: a link must not lead
+    # the user who sees it to a refusal.
+    shown_to: Callable[[object], bool] | None = None
 
 
 _links: list[PortalLink] = []
@@ -33,6 +37,8 @@ def links_for(user) -> list[dict]:
     out = []
     for link in sorted(_links, key=lambda x: x.order):
         if link.applicants_only and not is_applicant:
+            continue
+        if link.shown_to is not None and not link.shown_to(user):
             continue
         try:
             url = reverse(link.view)

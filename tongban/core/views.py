@@ -78,13 +78,20 @@ def notification_mark_read(request):
     return redirect("core:notifications")
 
 
+def _shell(request) -> str:
+    """Staff see an error inside their workspace (menu still there); everyone else the portal."""
+    user = getattr(request, "user", None)
+    return "workspace_base.html" if getattr(user, "is_staff_member", False) else "portal_base.html"
+
+
 def error_403(request, exception=None):
-    return render(request, "403.html", {"message": str(exception or "")}, status=403)
+    context = {"message": str(exception or ""), "shell": _shell(request)}
+    return render(request, "403.html", context, status=403)
 
 
 @login_not_required
 def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", {"shell": _shell(request)}, status=404)
 
 
 def audit_list(request):

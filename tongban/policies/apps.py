@@ -42,6 +42,7 @@ class PoliciesConfig(AppConfig):
         from tongban.core.portal_nav import register as portal_link
 
         portal_link(PortalLink(_("惠企政策"), "policies:public_index", "gift", 20))
-        portal_link(PortalLink(_("我的政策"), "policies:mine", "stars", 44, applicants_only=True))
+        portal_link(PortalLink(_("我的政策"), "policies:mine", "stars", 44, applicants_only=True,
+                               shown_to=permissions.is_enterprise_user))
 
         from . import panels  # noqa: F401  register the dashboard panel

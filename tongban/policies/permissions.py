@@ -26,6 +26,12 @@ grant(Role.ADMIN, MANAGE, GRANT)
 grant(Role.APPROVER, GRANT)
 
 
+def is_enterprise_user(user) -> bool:
+    """My policies and claims belong to an enterprise: policies match its profile, and a citizen
+    has none."""
+    return bool(getattr(user, "enterprise_id", None))
+
+
 def division_prefix(division: str) -> str:
     """410000 → "41", 410100 → "4101", 410102 → "410102"."""
     if division.endswith("0000"):

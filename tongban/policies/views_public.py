@@ -17,7 +17,7 @@ from tongban.core.pagination import CappedPaginator
 from . import fees, selectors, services
 from .forms import FeeForm, FinderForm
 from .models import EnterpriseProfile, FeeSchedule, Policy
-from .permissions import get_match_for
+from .permissions import get_match_for, is_enterprise_user
 from .profiles import m2_to_cm2, yuan_to_fen
 from .rules import explain as ex
 
@@ -25,7 +25,7 @@ RELOCATION_FEE = "RF-YDJSF"
 
 
 def _enterprise_user(request):
-    if not getattr(request.user, "enterprise_id", None):
+    if not is_enterprise_user(request.user):
         raise PermissionDenied(_("此页面供企业用户使用。"))
 
 
