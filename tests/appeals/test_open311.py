@@ -208,7 +208,8 @@ def test_spans_over_90_days_and_bad_dates_are_refused_in_the_georeport_format(cl
     for query in ({"start_date": "2026-01-01T00:00:00+08:00", "end_date": "2026-04-02T00:00:00+08:00"},
                   {"start_date": "not a date"},
                   {"end_date": "2026-13-01T00:00:00Z"},
-                  {"start_date": "2026-03-01T00:00:00Z", "end_date": "2026-02-01T00:00:00Z"}):
+                  {"start_date": "2026-03-01T00:00:00Z", "end_date": "2026-02-01T00:00:00Z"},
+                  {"end_date": "0001-01-01T00:00:00Z"}, {"start_date": "9999-12-31T00:00:00Z"}):
         response = client.get("/open311/v2/requests.json", query)
         assert response.status_code == 400, query
         body = response.json()
@@ -231,6 +232,20 @@ def test_the_default_window_is_the_last_90_days(client, published):
     # service_request_id overrides the window.
     by_id = client.get("/open311/v2/requests.json", {"service_request_id": published["located"]}).json()
     assert [r["service_request_id"] for r in by_id] == [published["located"]]
+
+
+def test_the_list_reads_a_constant_number_of_queries(client, published, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        rows = client.get("/open311/v2/requests.json").json()
+    assert len(rows) == 2
+
+
+def test_control_characters_in_the_text_keep_the_xml_well_formed(client, categories, rule):
+    number = client.post("/open311/v2/requests.json", {
+        "service_code": "rf-fee", "description": "易地建设费\x0b减免\x01咨询", "address_string": "郑州",
+        "phone": "13800001111", "attribute[publish]": "true"}).json()[0]["service_request_id"]
+    assert _xml(client.get(f"/open311/v2/requests/{number}.xml")).findtext("request/description") == "易地建设费减免咨询"
+    assert client.get(f"/open311/v2/requests/{number}.json").json()[0]["description"] == "易地建设费减免咨询"
 
 
 def test_status_may_be_declared_comma_delimited(client, published):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
@@ -52,6 +53,7 @@ ITEM_TAGS = {
 }
 TRUE_VALUES, FALSE_VALUES = ("true", "1", "yes"), ("false", "0", "no")
 STATUS_OPEN, STATUS_CLOSED = "open", "closed"
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # typed text may hold them; XML 1.0 may not
 
 
 # --- rendering ----------------------------------------------------------------------------------
@@ -68,7 +70,7 @@ def _element(tag: str, value) -> ET.Element:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     else:
-        element.text = str(value)
+        element.text = XML_ILLEGAL.sub("", str(value))
     return element
 
 
@@ -243,10 +245,13 @@ def _window(params) -> tuple[dt.datetime, dt.datetime]:
     end = _parse_when(params.get("end_date", ""), "end_date")
     if start is None and end is None:
         end = timezone.now()
-    if start is None:
-        start = end - WINDOW
-    if end is None:
-        end = start + WINDOW
+    try:
+        if start is None:
+            start = end - WINDOW
+        if end is None:
+            end = start + WINDOW
+    except OverflowError:
+        raise ValueError("start_date/end_date 超出可查询的日期范围。") from None
     if end < start:
         raise ValueError("end_date 不能早于 start_date。")
     if end - start > WINDOW:

@@ -79,6 +79,7 @@ _HOUSE_NUMBER = re.compile(rf"(?<![〕\]）)])[{_DIGITS}]+[-－—#＃]?[{_DIGIT
 _HOUSE_NUMBER_CN = re.compile(r"[一二三四五六七八九十百零〇两]+(?=号院|号楼|栋|幢|单元|室)")
 _FIRST_NUMBER = re.compile(rf"[{_DIGITS}#＃]|[一二三四五六七八九十百零〇两]+(?=号|栋|幢|单元|室|楼|层|户)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # typed by accident; not valid in XML
 COORDINATE_STEP = Decimal("0.001")  # about 110 m of latitude: the spot of the problem, not a door
 
 
@@ -100,7 +101,7 @@ def _requester_strings(appeal: Appeal) -> list[str]:
 
 def public_text(appeal: Appeal, text: str) -> str:
     """Free text (the appeal, the answer) without what identifies the requester."""
-    text = _EMAIL.sub("[邮箱]", text or "")
+    text = _EMAIL.sub("[邮箱]", _CONTROL.sub("", text or ""))
     text = anonymise(text, _requester_strings(appeal))
     text = _HOUSE_NUMBER.sub("×", text)
     return _HOUSE_NUMBER_CN.sub("×", text)
@@ -108,7 +109,7 @@ def public_text(appeal: Appeal, text: str) -> str:
 
 def public_address(appeal: Appeal) -> str:
     """The place down to the street: cut at the first house, building or room number."""
-    address = anonymise(appeal.address or "", _requester_strings(appeal))
+    address = anonymise(_CONTROL.sub("", appeal.address or ""), _requester_strings(appeal))
     match = _FIRST_NUMBER.search(address)
     if match:
         address = address[: match.start()]
