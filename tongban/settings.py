@@ -314,3 +314,7 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 
 TONGBAN_PLATFORM_NAME = _("通办")
+
+# Open311 (GeoReport v2) jurisdiction_id; empty: the host of SITE_URL without "www.", as the
+# spec suggests (the jurisdiction's website root).
+TONGBAN_OPEN311_JURISDICTION_ID = os.environ.get("TONGBAN_OPEN311_JURISDICTION_ID", "")

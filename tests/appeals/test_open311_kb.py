@@ -18,23 +18,24 @@ def _xml(content: bytes):
 def test_open311_service_list_in_json_and_xml(client, categories):
     data = client.get("/open311/v2/services.json").json()
     assert {s["service_code"] for s in data} == {"rf-fee", "rf-quality"}
-    assert all(s["metadata"] is False and s["type"] == "realtime" for s in data)
+    assert all(s["metadata"] is True and s["type"] == "realtime" for s in data)  # the publish attribute
     root = _xml(client.get("/open311/v2/services.xml").content)
     assert root.tag == "services" and {e.findtext("service_code") for e in root.iter("service")} == {"rf-fee", "rf-quality"}
-    assert client.get("/open311/v2/services/rf-fee.json").json() == {"service_code": "rf-fee", "attributes": []}
+    definition = client.get("/open311/v2/services/rf-fee.json").json()
+    assert definition["service_code"] == "rf-fee" and [a["code"] for a in definition["attributes"]] == ["publish"]
     assert client.get("/open311/v2/services/nope.xml").status_code == 404
 
 
 def test_open311_post_and_get_round_trip_json(client, categories, rule):
     response = client.post("/open311/v2/requests.json", {
         "service_code": "rf-quality", "description": "防空地下室墙面渗水", "lat": "34.7466", "long": "113.6253",
-        "first_name": "明", "last_name": "张", "phone": "13800001111"})
+        "first_name": "明", "last_name": "张", "phone": "13800001111", "attribute[publish]": "true"})
     assert response.status_code == 201
     request_id = response.json()[0]["service_request_id"]
     appeal = Appeal.objects.get(number=request_id)
     assert appeal.channel == "open311" and appeal.requester_name == "张 明" and appeal.kind == "complaint"
     got = client.get(f"/open311/v2/requests/{request_id}.json").json()[0]
-    assert got["status"] == "open" and got["service_code"] == "rf-quality" and got["lat"] == "34.746600"
+    assert got["status"] == "open" and got["service_code"] == "rf-quality" and got["lat"] == 34.747
     assert "13800001111" not in str(got) and "张" not in str(got)
     listed = client.get("/open311/v2/requests.json", {"status": "open"}).json()
     assert [r["service_request_id"] for r in listed] == [request_id]
@@ -43,7 +44,7 @@ def test_open311_post_and_get_round_trip_json(client, categories, rule):
 def test_open311_post_and_get_round_trip_xml(client, categories, rule, handler_a):
     response = client.post("/open311/v2/requests.xml", {
         "service_code": "rf-fee", "description": "易地建设费减免政策咨询", "address_string": "郑州市金水路1号",
-        "phone": "13800002222"})
+        "phone": "13800002222", "attribute[publish]": "true"})
     assert response.status_code == 201 and response["Content-Type"].startswith("text/xml")
     request_id = _xml(response.content).findtext("request/service_request_id")
     appeal = Appeal.objects.get(number=request_id)
@@ -52,12 +53,15 @@ def test_open311_post_and_get_round_trip_xml(client, categories, rule, handler_a
     root = _xml(client.get("/open311/v2/requests.xml", {"service_request_id": request_id}).content)
     request = root.find("request")
     assert request.findtext("status") == "closed" and request.findtext("status_notes") == "可按规定申请减免。"
-    assert request.findtext("address") == "郑州市金水路1号"
+    assert request.findtext("address") == "郑州市金水路"  # down to the street, no house number
 
 
 def test_open311_errors_follow_the_spec(client, categories, rule, settings):
-    bad = client.post("/open311/v2/requests.json", {"service_code": "nope", "description": "x", "lat": "1", "long": "1"})
-    assert bad.status_code == 400 and bad.json()[0]["code"] == 400
+    unknown = client.post("/open311/v2/requests.json", {"service_code": "nope", "description": "x", "lat": "1",
+                                                        "long": "1"})
+    assert unknown.status_code == 404 and unknown.json()[0]["code"] == 404
+    missing = client.post("/open311/v2/requests.json", {"description": "x", "lat": "1", "long": "1"})
+    assert missing.status_code == 400 and missing.json()[0]["code"] == 400
     xml = client.post("/open311/v2/requests.xml", {"service_code": "rf-fee", "description": "x",
                                                    "address_string": "郑州"})
     assert xml.status_code == 400 and _xml(xml.content).findtext("error/description").find("电话") >= 0

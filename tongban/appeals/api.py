@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -46,6 +46,7 @@ class AppealOut(Schema):
     requester_name: str
     requester_phone: str
     identity_protected: bool
+    publish_consent: bool
     satisfaction: str
     reopen_count: int
     duplicate_of: str | None
@@ -70,6 +71,7 @@ def _out(actor, appeal: Appeal, *, detail: bool = False, in_list: bool = False) 
         "pending_organisation": appeal.pending_organisation.name if appeal.pending_organisation_id else None,
         "received_on": appeal.received_on, "due_on": appeal.due_on, "warning": appeal.warning,
         "requester_name": who["name"], "requester_phone": who["phone"], "identity_protected": who["hidden"],
+        "publish_consent": appeal.publish_consent,
         "satisfaction": appeal.satisfaction, "reopen_count": appeal.reopen_count,
         "duplicate_of": appeal.duplicate_of.number if appeal.duplicate_of_id else None,
         "row_version": appeal.row_version,
@@ -96,6 +98,7 @@ class SubmitIn(Schema):
     phone: str = ""
     email: str = ""
     disclose_identity: bool = False
+    publish: bool = Field(False, description="同意经 Open311 公开（不含个人信息）；默认不公开")
     respondent_id: int | None = None
 
 
@@ -118,6 +121,7 @@ def appeal_submit(request, payload: SubmitIn):
     channel = Channel.OPEN311 if user is not None and user.is_staff_member else Channel.MOBILE
     data = payload.dict()
     data["disclose_identity"] = "1" if payload.disclose_identity else ""
+    data["publish"] = "1" if payload.publish else ""
     try:
         appeal = services.appeal_submit(actor=user, data=data, channel=channel, client_ip=ip_from_request(request))
     except RateLimited as exc:

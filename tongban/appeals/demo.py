@@ -108,12 +108,12 @@ APPEALS = [
     ("complaint", "service", "窗口工作人员态度生硬", "3月在市人防办审批窗口办理报建，窗口工作人员态度生硬，材料一次没有说清，让我跑了三趟。",
      "李华", "13900002222", 4, "handling", {"respondent": "ZZ-SPB"}),
     ("suggestion", "service", "建议公开易地建设费计算公式", "建议在网上公开易地建设费的计算公式和标准，方便企业提前测算成本。",
-     "马立新", "13500000002", 12, "replied", {}),
-    ("help", "rf-use", "人防车位被长期占用", "我租用的人防车位被他人长期占用，联系管理方无果，请帮助协调。", "张明", "13800001111", 16, "closed", {}),
+     "马立新", "13500000002", 12, "replied", {"publish": True}),
+    ("help", "rf-use", "人防车位被长期占用", "我租用的人防车位被他人长期占用，联系管理方无果，请帮助协调。", "张明", "13800001111", 16, "closed", {"publish": True}),
     ("consultation", "rf-alarm", "今年防空警报试鸣时间", "请问今年防空警报试鸣是哪一天？", "", "13712340000", 1, "received", {}),
     ("help", "rf-use", "洛龙区小区人防车位收费不明", "洛阳市洛龙区某小区人防车位收费标准不公开，请帮助核实。", "", "13712340001", 3,
      "transferring", {}),
-    ("praise", "rf-build", "表扬报建审批窗口", "报建审批只用了5个工作日，工作人员主动上门指导，非常感谢！", "许文博", "13500000003", 8, "closed", {}),
+    ("praise", "rf-build", "表扬报建审批窗口", "报建审批只用了5个工作日，工作人员主动上门指导，非常感谢！", "许文博", "13500000003", 8, "closed", {"publish": True}),
     ("complaint", "rf-quality", "竣工验收备案拖延", "提交竣工验收备案材料已超过半个月，至今没有答复。", "田安平", "13500000004", 14, "handling", {}),
 ]
 
@@ -167,6 +167,8 @@ def load(log) -> None:
                     "division_code": extra.get("division_code", "" if cat in ("rf-alarm", "rf-use") else "410100")}
             if extra.get("respondent"):
                 data["respondent_id"] = orgs[extra["respondent"]].pk
+            if extra.get("publish"):  # these requesters agreed: the Open311 list is not empty
+                data["publish"] = "1"
             appeal = services.appeal_submit(actor=requester, data=data, channel="web", client_ip=f"10.0.0.{n}")
             Appeal.objects.filter(pk=appeal.pk).update(external_source="demo", external_id=str(n))
             if state == "received":

@@ -156,6 +156,11 @@ class Appeal(models.Model):
         help_text=_("不同意时，被投诉单位的工作人员看不到诉求人的姓名和联系方式"))
     respondent = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("被投诉单位"))
+    # The requester's own choice, never presumed: without it the appeal stays off every public
+    # channel (Open311), whatever its kind.
+    publish_consent = models.BooleanField(
+        _("同意公开（不含个人信息）"), default=False,
+        help_text=_("同意时，诉求内容、办理状态和答复经 Open311 接口公开，不含姓名、电话、证件号和详细门牌"))
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="appeals",
                                      verbose_name=_("承办单位"))
@@ -210,6 +215,8 @@ class Appeal(models.Model):
             models.Index(fields=["status", "due_on"], name="appeals_status_due"),
             models.Index(fields=["requester_phone", "submitted_at"], name="appeals_phone_recent"),
             models.Index(fields=["requester", "submitted_at"], name="appeals_requester_recent"),
+            # The Open311 list reads only published appeals, newest first, within a date window.
+            models.Index(fields=["submitted_at"], condition=Q(publish_consent=True), name="appeals_public_recent"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import re_path
 
 from . import open311
 
@@ -6,7 +6,7 @@ app_name = "open311"
 
 FMT = r"(?P<fmt>json|xml)"
 urlpatterns = [
-    path("discovery.json", open311.discovery, name="discovery"),
+    re_path(rf"^discovery\.{FMT}$", open311.discovery, name="discovery"),
     re_path(rf"^v2/services\.{FMT}$", open311.service_list, name="services"),
     re_path(rf"^v2/services/(?P<code>[-\w]+)\.{FMT}$", open311.service_definition, name="service"),
     re_path(rf"^v2/requests\.{FMT}$", open311.requests_view, name="requests"),

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db.models import Count, Q, QuerySet
 
+from .kb_services import anonymise
 from .models import OPEN_STATUSES, Appeal, Status, Step, Warning
 from .permissions import appeals_for, scope_root
 
@@ -60,3 +64,59 @@ def metrics(actor) -> dict:
         reopened=Count("id", filter=Q(reopen_count__gt=0)),
         duplicates=Count("id", filter=Q(duplicate_of__isnull=False) & ~Q(status=Status.MERGED)),
     )
+
+
+# --- what the public sees (Open311) -------------------------------------------------------------
+#
+# An appeal is public only when its requester agreed (publish_consent), and even then nothing
+# that identifies them: no name, phone, e-mail or ID number (also not inside the free text or the
+# answer), the place only down to the street, coordinates to about 100 m.
+
+_DIGITS = r"0-9０-９"
+# House, building, unit, floor and room numbers, in digits or Chinese numerals. A document number
+# such as 〔2024〕3号 follows a bracket and is kept.
+_HOUSE_NUMBER = re.compile(rf"(?<![〕\]）)])[{_DIGITS}]+[-－—#＃]?[{_DIGITS}]*\s*(?=号|栋|幢|单元|室|楼|层|户|弄|巷)")
+_HOUSE_NUMBER_CN = re.compile(r"[一二三四五六七八九十百零〇两]+(?=号院|号楼|栋|幢|单元|室)")
+_FIRST_NUMBER = re.compile(rf"[{_DIGITS}#＃]|[一二三四五六七八九十百零〇两]+(?=号|栋|幢|单元|室|楼|层|户)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # typed by accident; not valid in XML
+COORDINATE_STEP = Decimal("0.001")  # about 110 m of latitude: the spot of the problem, not a door
+
+
+def published_appeals() -> QuerySet[Appeal]:
+    """Appeals their requesters agreed to publish; a merged duplicate lives on in the one it joined."""
+    return (
+        Appeal.objects.filter(publish_consent=True).exclude(status=Status.MERGED)
+        .select_related("category", "organisation", "requester")
+    )
+
+
+def _requester_strings(appeal: Appeal) -> list[str]:
+    values = [appeal.requester_name, appeal.requester_phone, appeal.requester_email]
+    if appeal.requester_id:
+        values += [appeal.requester.display_name, appeal.requester.real_name, appeal.requester.phone,
+                   appeal.requester.email]
+    return [v for v in values if v]
+
+
+def public_text(appeal: Appeal, text: str) -> str:
+    """Free text (the appeal, the answer) without what identifies the requester."""
+    text = _EMAIL.sub("[邮箱]", _CONTROL.sub("", text or ""))
+    text = anonymise(text, _requester_strings(appeal))
+    text = _HOUSE_NUMBER.sub("×", text)
+    return _HOUSE_NUMBER_CN.sub("×", text)
+
+
+def public_address(appeal: Appeal) -> str:
+    """The place down to the street: cut at the first house, building or room number."""
+    address = anonymise(_CONTROL.sub("", appeal.address or ""), _requester_strings(appeal))
+    match = _FIRST_NUMBER.search(address)
+    if match:
+        address = address[: match.start()]
+    return address.strip(" ,，、;；-－—(（")
+
+
+def public_coordinate(value: Decimal | None) -> float | None:
+    if value is None:
+        return None
+    return float(value.quantize(COORDINATE_STEP, rounding=ROUND_HALF_UP))

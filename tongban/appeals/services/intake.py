@@ -224,6 +224,9 @@ def appeal_submit(
         is_anonymous=anonymous and not name,
         disclose_identity=str(data.get("disclose_identity", "")).lower()
         in ("1", "true", "on", "yes"),
+        # Only an explicit yes publishes, for every kind: a pre-ticked box is not consent
+        # (《个人信息保护法》第十四条), and even a question may carry personal details in its text.
+        publish_consent=str(data.get("publish", "")).lower() in ("1", "true", "on", "yes"),
         respondent=respondent,
         organisation=target.organisation,
         registered_by=user if staff_entry else None,
@@ -267,6 +270,7 @@ def appeal_submit(
             "channel": channel,
             "organisation": target.organisation.pk,
             "duplicate_of": duplicate.pk if duplicate else None,
+            "publish_consent": appeal.publish_consent,
         },
     )
     if keys:
