@@ -94,18 +94,22 @@ def picked(data: Mapping) -> tuple[Division | None, str]:
     above = {d.code: n for n, d in enumerate(reversed(chain(deepest)), start=1)}
     for n, slot in enumerate(SLOTS, start=1):
         if given[slot] and above.get(given[slot]) != n:
-            return None, _("所选的省、市、区县不一致（%(name)s 不在所选地区之内），请重新选择所在地。") % {
-                "name": full_name(given[slot])}
+            return None, _("所选的省、市、区县不一致：%(place)s 不在 %(area)s 之内，请重新选择所在地。") % {
+                "place": full_name(deepest), "area": full_name(given[slot])}
     return get(deepest), ""
 
 
-def picker(values: Mapping, *, default_province: str = "") -> list[dict]:
+def picker(values: Mapping, *, first_province: str = "") -> list[dict]:
     """The three selects with their options and choices. Only a consistent chain is kept: after
-    the province changes, the city and county chosen under the old one are dropped."""
+    the province changes, the city and county chosen under the old one are dropped. Nothing is
+    chosen for the requester (a place they did not pick must not route their appeal), but
+    `first_province`, the platform's own, heads the list."""
     selects, parent = [], ""
     for n, slot in enumerate(SLOTS, start=1):
         options = children(parent) if n == 1 or parent else []
-        value = str(values.get(slot) or "").strip() or (default_province if n == 1 else "")
+        if n == 1 and first_province:
+            options.sort(key=lambda o: o.code != first_province)
+        value = str(values.get(slot) or "").strip()
         if value not in {o.code for o in options}:
             value = ""
         if n == 1:
@@ -118,7 +122,8 @@ def picker(values: Mapping, *, default_province: str = "") -> list[dict]:
             placeholder = _("请选择区县")
         else:
             placeholder = _("请选择城市")
-        selects.append({"name": slot, "id": "f-" + slot.removeprefix("division_"), "options": options,
-                        "value": value, "placeholder": placeholder})
+        label = (_("省份"), _("城市"), _("区县"))[n - 1]
+        selects.append({"name": slot, "id": "f-" + slot.removeprefix("division_"), "label": label,
+                        "options": options, "value": value, "placeholder": placeholder})
         parent = value
     return selects

@@ -257,7 +257,8 @@ class Step(models.Model):
         """The unit the appeal went to by this step, for the requester's timeline: the routed
         unit on submission, the unit that took a transfer over. "" for other steps."""
         if self.action == "submit":
-            return str((self.data or {}).get("organisation", ""))
+            data = self.data or {}
+            return str(data.get("assigned_to") or data.get("organisation", ""))
         if self.action == "accept_transfer" and self.organisation_id:
             return self.organisation.agency().name
         return ""

@@ -69,6 +69,13 @@ def _resolve_category(value) -> Category | None:
     return category
 
 
+def _unit_name(unit: Organisation) -> str:
+    """A department is named with its agency: every agency has a 行政审批办公室."""
+    if unit.kind == Organisation.Kind.AGENCY:
+        return unit.name
+    return f"{unit.agency().name}（{unit.name}）"
+
+
 @transaction.atomic
 def appeal_submit(
     *,
@@ -245,7 +252,8 @@ def appeal_submit(
     appeal.status = Status.RECEIVED
     recompute(appeal, today=today)
     appeal.save()
-    _step_data = {"route": target.why, "organisation": target.organisation.name, "channel": channel}
+    _step_data = {"route": target.why, "organisation": target.organisation.name, "channel": channel,
+                  "assigned_to": _unit_name(target.organisation)}
     if division:
         _step_data["division"] = {"code": division, "name": appeal.division_name}
     if duplicate:
