@@ -169,3 +169,12 @@ def test_the_timeline_says_where_the_appeal_went_and_when(client, citizen, quali
     taken = appeal.steps.get(action="accept_transfer")
     track = client.get("/appeals/track/", {"number": appeal.number, "code": appeal.query_code}).content.decode()
     assert f"转由 乙市人防办 办理 · {_stamp(taken)}" in track and line in track
+
+
+def test_a_window_registration_picks_the_place_the_same_way(client, quality_rule, clerk_a, jinshui, jinshui_clerk):
+    client.force_login(clerk_a)
+    assert 'name="division_county"' in client.get("/appeals/register/").content.decode()
+    response = client.post("/appeals/register/", {"channel": "window", "kind": "complaint", "content": QUALITY_TEXT,
+                                                  "phone": "13900003333", **JINSHUI})
+    assert response.status_code == 302
+    assert Appeal.objects.get().organisation == jinshui  # registered in the city, handled in the county

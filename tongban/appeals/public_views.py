@@ -23,7 +23,7 @@ from . import divisions, search, services
 from .kb_services import record_hit
 from .models import Article, Category, Channel, Kind, Satisfaction, Status
 from .permissions import appeals_for, get_appeal_by_code, get_appeal_for
-from .routing import RateLimited
+from .routing import RateLimited, home_province
 
 
 def _applicant_only(request):
@@ -31,25 +31,15 @@ def _applicant_only(request):
         raise PermissionDenied(_("此页面供企业和个人用户使用。"))
 
 
-def _home_province() -> str:
-    """The province of the platform's root agency, listed first in the place picker."""
-    from tongban.accounts.models import Organisation
-
-    root = (Organisation.objects.filter(parent__isnull=True, kind=Organisation.Kind.AGENCY, is_active=True)
-            .order_by("id").only("division_code").first())
-    top = divisions.chain(root.division_code)[-1:] if root is not None else []
-    return top[0].code if top else ""
-
-
-def _place_selects(values) -> list[dict]:
-    return divisions.picker(values, first_province=_home_province())
+def place_selects(values) -> list[dict]:
+    return divisions.picker(values, first_province=home_province())
 
 
 @login_not_required
 def place_picker(request):
     """Public on purpose: the complaint form's province → city → county selects, re-rendered
     (htmx) with the children of what was chosen. Names of places only."""
-    return render(request, "appeals/_place_picker.html", {"place_selects": _place_selects(request.GET)})
+    return render(request, "appeals/_place_picker.html", {"place_selects": place_selects(request.GET)})
 
 
 @login_not_required
@@ -87,7 +77,7 @@ def submit(request):
         kb_hits = search.search(request.GET["q"], limit=5)
     response = render(request, "appeals/submit.html", {
         "errors": errors, "data": data, "kinds": Kind.choices, "categories": Category.objects.filter(is_active=True),
-        "kb_hits": kb_hits, "place_selects": _place_selects(data),
+        "kb_hits": kb_hits, "place_selects": place_selects(data),
     }, status=status)
     return response
 

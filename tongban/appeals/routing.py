@@ -97,6 +97,14 @@ def route(*, kind: str, title: str, content: str, item=None, division_code: str 
     return Route(root, category, None, "未命中规则，交由上级机构首问受理")
 
 
+def home_province() -> str:
+    """The province of the platform's root agency (the one its place pickers list first)."""
+    root = (Organisation.objects.filter(parent__isnull=True, kind=Organisation.Kind.AGENCY, is_active=True)
+            .order_by("id").only("division_code").first())
+    top = divisions.chain(root.division_code)[-1:] if root is not None else []
+    return top[0].code if top else ""
+
+
 def place_agency(code: str, *, tree: str = "") -> tuple[Organisation | None, bool]:
     """The office responsible for a place: of the active agencies whose division is the place or
     one above it (within the organisation tree `tree`, a path prefix, when given), the lowest one
