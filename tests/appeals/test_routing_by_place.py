@@ -47,6 +47,20 @@ def complain(client, **fields):
     return client.post("/appeals/new/", form)
 
 
+def test_the_division_table_holds_every_province_and_all_of_henan():
+    from tongban.appeals import divisions
+
+    assert len(divisions.children("")) == 34
+    henan = divisions.children("410000")
+    assert len(henan) == 18 and {"郑州市", "洛阳市", "济源市"} <= {d.name for d in henan}
+    assert sum(len(divisions.children(d.code)) for d in henan) >= 150
+    assert divisions.full_name("410105") == "河南省郑州市金水区"
+    assert divisions.full_name("419001") == "河南省济源市"  # a county-level city no city governs
+    assert divisions.full_name("110101") == "北京市东城区"
+    table = divisions._table()[0]
+    assert all(d.parent_code == "" or d.parent_code in table for d in table.values())
+
+
 def test_the_place_picker_answers_the_children_of_the_chosen_division(client, province):
     provinces = client.get("/appeals/places/").content.decode()
     assert "河南省" in provinces and "北京市" in provinces and "郑州市" not in provinces

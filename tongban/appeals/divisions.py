@@ -38,7 +38,7 @@ def _table() -> tuple[dict[str, Division], dict[str, list[Division]]]:
     by_code: dict[str, Division] = {}
     by_parent: dict[str, list[Division]] = {}
     for line in DATA.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
+        if not line.strip() or line.startswith("#"):
             continue
         code, name, level, parent = line.split("\t")
         division = Division(code, name, level, parent)
