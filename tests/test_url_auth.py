@@ -34,6 +34,8 @@ PUBLIC = {
     "appeals:track",
     "appeals:kb_search",
     "appeals:kb_article",
+    "appeals:place_picker",
+    "api-1:division_children",
     "open311:discovery",
     "open311:services",
     "open311:service",

@@ -26,13 +26,21 @@ def test_complaint_is_handled_answered_and_rated(page, demo):
     page.goto(page.base_url + "/appeals/new/")
     page.check("#k-complaint")
     page.fill("#f-content", "浏览器测试：在郑州市政务服务中心人防窗口办理防空地下室竣工验收备案，窗口要求重复提交已上传的材料。")
-    page.fill("#f-division", "410102")
+    # The place by name: choosing a city lists its counties (htmx asks the server).
+    page.select_option("#f-province", label="河南省")
+    page.locator("#f-city option[value='410100']").wait_for(state="attached")
+    page.select_option("#f-city", label="郑州市")
+    page.locator("#f-county option[value='410102']").wait_for(state="attached")
+    page.select_option("#f-county", label="中原区")
     if page.locator("#f-phone").count() and not page.input_value("#f-phone"):
         page.fill("#f-phone", "13800138000")
     page.click("button:has-text('提交诉求')")
     page.wait_for_load_state()
     appeal = Appeal.objects.filter(content__startswith="浏览器测试").get()
     assert appeal.number in page.locator("main").inner_text()
+    # 中原区 has no one to handle it in the demo, so it went to the city, and the citizen sees so.
+    assert appeal.division_name == "河南省郑州市中原区" and appeal.organisation.agency().code == "ZZ"
+    assert "已分派至 郑州市人民防空办公室" in page.locator("main").inner_text()
     logout(page)
 
     login(page, "zz_clerk")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from tongban.accounts.models import Organisation, User
+from tongban.appeals.models import Appeal
 from tongban.core import notifications, sweeps
 from tongban.core.models import Notification, SweepSchedule, WorkerHeartbeat
 from tongban.core.worker import TongbanWorker
@@ -118,6 +119,10 @@ def test_demo_data_is_idempotent_and_coherent():
     clerk = User.objects.get(username="zz_clerk")
     assert clerk.has_role("clerk") and clerk.organisation.is_within(zz)
     assert User.objects.filter(kind=User.Kind.ENTERPRISE).count() >= 4
+    # The demo complaint about 金水区 is with the 金水区 office, which has a clerk to handle it.
+    jinshui = Appeal.objects.get(external_source="demo", division_code="410105")
+    assert jinshui.organisation.code == "ZZ-JS" and jinshui.division_name == "河南省郑州市金水区"
+    assert jinshui.handler.username == "js_clerk" and jinshui.status == "handling"
     from tongban.core.audit import verify
 
     assert verify().ok

@@ -73,6 +73,7 @@ STAFF = [
     ("zz_inspector2", "郑执法", "ZZ-ZJZ", [Role.INSPECTOR]),
     ("zz_credit", "孙信用", "ZZ", [Role.CREDIT_ADMIN]),
     ("zz_admin", "郑州管理员", "ZZ", [Role.ADMIN]),
+    ("js_clerk", "钱窗口", "ZZ-JS", [Role.CLERK]),  # so complaints about 金水区 are handled there
     ("ly_clerk", "刘窗口", "LY-SPB", [Role.CLERK]),
     ("ly_approver", "杨主任", "LY", [Role.APPROVER]),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from ninja import Field, File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -12,7 +13,7 @@ from ninja.files import UploadedFile
 from tongban.core.api_auth import OPTIONAL_AUTH
 from tongban.core.request_context import ip_from_request
 
-from . import hotline, search, selectors, services
+from . import divisions, hotline, search, selectors, services
 from .models import Appeal, Channel
 from .permissions import get_appeal_for, requester_view
 from .routing import RateLimited
@@ -40,6 +41,8 @@ class AppealOut(Schema):
     category: str | None
     organisation: str
     pending_organisation: str | None
+    division_code: str
+    division_name: str
     received_on: dt.date
     due_on: dt.date
     warning: str
@@ -68,6 +71,7 @@ def _out(actor, appeal: Appeal, *, detail: bool = False, in_list: bool = False) 
         "status_label": appeal.get_status_display(),
         "category": appeal.category.name if appeal.category_id else None,
         "organisation": appeal.organisation.name,
+        "division_code": appeal.division_code, "division_name": appeal.division_name,
         "pending_organisation": appeal.pending_organisation.name if appeal.pending_organisation_id else None,
         "received_on": appeal.received_on, "due_on": appeal.due_on, "warning": appeal.warning,
         "requester_name": who["name"], "requester_phone": who["phone"], "identity_protected": who["hidden"],
@@ -128,6 +132,22 @@ def appeal_submit(request, payload: SubmitIn):
         raise HttpError(429, exc.message) from None
     return 201, {"number": appeal.number, "query_code": appeal.query_code, "organisation": appeal.organisation.name,
                  "due_on": appeal.due_on, "duplicate_of": appeal.duplicate_of.number if appeal.duplicate_of_id else None}
+
+
+class DivisionOut(Schema):
+    code: str
+    name: str
+    level: str
+    has_children: bool
+
+
+@router.get("/divisions", response=list[DivisionOut], auth=None, operation_id="division_children",
+            summary="行政区划：某一区划的下级（不填 parent 为全部省份），供选择诉求所在地")
+def division_children(request, parent: str = ""):
+    if parent and divisions.get(parent) is None:
+        raise Http404("行政区划不存在：请核对区划代码。")
+    return [{"code": d.code, "name": d.name, "level": d.level, "has_children": bool(divisions.children(d.code))}
+            for d in divisions.children(parent)]
 
 
 @router.get("/", response=list[AppealOut], operation_id="appeal_list", summary="诉求列表（按权限范围；电话脱敏）")

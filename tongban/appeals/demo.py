@@ -118,6 +118,18 @@ APPEALS = [
 ]
 
 
+def _clerk_for(organisation, default):
+    """A clerk of the agency the appeal went to (金水区 has its own), else the city's."""
+    from tongban.accounts.models import User
+
+    agency = organisation.agency()
+    clerks = User.objects.filter(is_active=True, roles__role="clerk", organisation__path__startswith=agency.path)
+    for user in clerks.select_related("organisation").order_by("id"):
+        if user.organisation.agency().pk == agency.pk:
+            return user
+    return default
+
+
 def _back(days: int) -> dt.date:
     cal = WorkCalendar.default()
     day = today()
@@ -158,7 +170,6 @@ def load(log) -> None:
         log(f"诉求 {Appeal.objects.count()} 件，知识库 {Article.objects.count()} 条（已存在）")
         return
     clerk = User.objects.get(username="zz_clerk")
-    ly_clerk = User.objects.get(username="ly_clerk")
     supervisor = User.objects.get(username="zz_supervisor")
     for n, (kind, cat, title, content, name, phone, ago, state, extra) in enumerate(APPEALS, start=1):
         with override_settings(TONGBAN_TODAY=_back(ago)):
@@ -173,7 +184,7 @@ def load(log) -> None:
             Appeal.objects.filter(pk=appeal.pk).update(external_source="demo", external_id=str(n))
             if state == "received":
                 continue
-            handler = ly_clerk if appeal.organisation.agency().code == "LY" else clerk
+            handler = _clerk_for(appeal.organisation, clerk)
             if state == "transferring":
                 services.appeal_transfer(actor=handler, appeal_id=appeal.pk, to_organisation_id=orgs["LY"].pk,
                                          reason="小区位于洛阳市洛龙区，属洛阳市人防办管辖，转洛阳市人防办办理。")
@@ -190,7 +201,7 @@ def load(log) -> None:
                 "praise": "感谢您的肯定，我们将继续提升服务。",
             }.get(kind, "已办理，详见答复。"))
         if state == "closed":
-            services.appeal_callback(actor=clerk, appeal_id=appeal.pk, satisfaction="satisfied", note="电话回访，满意。")
+            services.appeal_callback(actor=handler, appeal_id=appeal.pk, satisfaction="satisfied", note="电话回访，满意。")
     from .sweep import run_sweep
 
     run_sweep()

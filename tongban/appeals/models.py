@@ -141,6 +141,8 @@ class Appeal(models.Model):
     related_case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="appeals", verbose_name=_("相关办件"))
     division_code = models.CharField(_("所在区划"), max_length=6, blank=True)
+    division_name = models.CharField(_("所在区划名称"), max_length=60, blank=True,
+                                     help_text=_("提交时的全称，如 河南省郑州市金水区"))
     address = models.CharField(_("地点"), max_length=200, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -256,6 +258,17 @@ class Step(models.Model):
         from .services import ACTION_LABELS
 
         return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def assigned_to(self) -> str:
+        """The unit the appeal went to by this step, for the requester's timeline: the routed
+        unit on submission, the unit that took a transfer over. "" for other steps."""
+        if self.action == "submit":
+            data = self.data or {}
+            return str(data.get("assigned_to") or data.get("organisation", ""))
+        if self.action == "accept_transfer" and self.organisation_id:
+            return self.organisation.agency().name
+        return ""
 
 
 class Transfer(models.Model):

@@ -19,17 +19,28 @@ from tongban.core.errors import Conflict, errors_text
 from tongban.core.pagination import CappedPaginator
 from tongban.core.request_context import ip_from_request
 
-from . import search, services
+from . import divisions, search, services
 from .kb_services import record_hit
 from .models import Article, Category, Channel, Kind, Satisfaction, Status
 from .permissions import appeals_for, get_appeal_by_code, get_appeal_for, may_file
 from .ratings import rating_of
-from .routing import RateLimited
+from .routing import RateLimited, home_province
 
 
 def _applicant_only(request):
     if not getattr(request.user, "is_applicant", False):
         raise PermissionDenied(_("此页面供企业和个人用户使用。"))
+
+
+def place_selects(values) -> list[dict]:
+    return divisions.picker(values, first_province=home_province())
+
+
+@login_not_required
+def place_picker(request):
+    """Public on purpose: the complaint form's province → city → county selects, re-rendered
+    (htmx) with the children of what was chosen. Names of places only."""
+    return render(request, "appeals/_place_picker.html", {"place_selects": place_selects(request.GET)})
 
 
 @login_not_required
@@ -42,7 +53,9 @@ def submit(request):
     errors: dict = {}
     data = request.POST if request.method == "POST" else {"kind": request.GET.get("kind", "")}
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("refresh_place"):
+        pass  # without JavaScript: re-render the picker with the children of the chosen place
+    elif request.method == "POST":
         try:
             appeal = services.appeal_submit(
                 actor=user if user.is_authenticated else None, data=request.POST, channel=Channel.WEB,
@@ -65,7 +78,7 @@ def submit(request):
         kb_hits = search.search(request.GET["q"], limit=5)
     response = render(request, "appeals/submit.html", {
         "errors": errors, "data": data, "kinds": Kind.choices, "categories": Category.objects.filter(is_active=True),
-        "kb_hits": kb_hits,
+        "kb_hits": kb_hits, "place_selects": place_selects(data),
     }, status=status)
     return response
 
@@ -90,7 +103,7 @@ def _requester_context(appeal):
     return {
         "appeal": appeal,
         "replies": appeal.replies.all(),
-        "steps": appeal.steps.exclude(action="press").order_by("at", "id"),
+        "steps": appeal.steps.exclude(action="press").select_related("organisation").order_by("at", "id"),
         "satisfactions": [s for s in Satisfaction.choices if s[0] != "unreachable"],
         "can_callback": appeal.status == Status.REPLIED,
         "can_reopen": appeal.status == Status.CLOSED and appeal.satisfaction == "unsatisfied"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tongban.accounts.models import Organisation
 
-from . import segment
+from . import divisions, segment
 from .models import Appeal, Category, HandlingLimit, Kind, RoutingRule, Status, Throttle
 
 # Working days from receipt, when an administrator has not configured a kind.
@@ -46,10 +46,7 @@ def _text_matches(rule: RoutingRule, text: str) -> bool:
     return not words or any(w.lower() in text for w in words)
 
 
-def route(*, kind: str, title: str, content: str, item=None, division_code: str = "", category=None) -> Route:
-    """The first matching rule by priority; otherwise the item's organisation, the agency of the
-    region, or the root agency. Always proposes somebody, so nothing goes unanswered."""
-    text = f"{title}\n{content}".lower()
+def _rule_for(*, kind: str, text: str, item, division_code: str, category) -> RoutingRule | None:
     rules = RoutingRule.objects.filter(is_active=True).select_related("organisation", "category", "item")
     for rule in rules:
         if rule.kind_list() and kind not in rule.kind_list():
@@ -58,19 +55,38 @@ def route(*, kind: str, title: str, content: str, item=None, division_code: str 
             continue
         if rule.division_prefix and not (division_code or "").startswith(rule.division_prefix):
             continue
-        if not _text_matches(rule, text):
+        # Choosing the rule's category counts as naming one of its keywords.
+        chose = category is not None and rule.category_id == category.pk
+        if not (chose or _text_matches(rule, text)):
             continue
+        return rule
+    return None
+
+
+def route(*, kind: str, title: str, content: str, item=None, division_code: str = "", category=None) -> Route:
+    """Where an appeal goes. The first matching rule (by priority) names the kind of unit; the
+    place names the agency: the lowest office of the place (county, else city, else province)
+    that has staff who may handle appeals, and within it the rule's counterpart department.
+    An appeal about a service item stays with the item's agency. Without a rule: the item's
+    organisation, the office of the place, or the root agency. Always proposes somebody, so
+    nothing goes unanswered."""
+    text = f"{title}\n{content}".lower()
+    rule = _rule_for(kind=kind, text=text, item=item, division_code=division_code, category=category)
+    place = divisions.get(division_code) if item is None else None
+    if place is not None:
+        tree = rule.organisation.path.split("/", 1)[0] + "/" if rule is not None else ""
+        agency, staffed = place_agency(place.code, tree=tree)
+        if agency is not None and (staffed or rule is None):
+            where = divisions.full_name(place.code)
+            if rule is not None:
+                return Route(counterpart(rule.organisation, agency), category or rule.category, rule,
+                             f"分办规则“{rule.name}”，所在地 {where}")
+            why = "所在地有承办人员的最低一级机构" if staffed else "所在地主管机构（暂无承办人员）"
+            return Route(agency, category, None, f"{why}：{where}")
+    if rule is not None:
         return Route(rule.organisation, category or rule.category, rule, f"分办规则“{rule.name}”")
     if item is not None:
         return Route(item.organisation, category, None, "所涉事项的实施机构")
-    if division_code:
-        agency = (
-            Organisation.objects.filter(kind=Organisation.Kind.AGENCY, is_active=True,
-                                        division_code__in=_division_chain(division_code))
-            .order_by("-depth").first()
-        )
-        if agency is not None:
-            return Route(agency, category, None, "所在区划的主管机构")
     root = Organisation.objects.filter(parent__isnull=True, kind=Organisation.Kind.AGENCY, is_active=True).order_by("id").first()
     if root is None:
         root = Organisation.objects.filter(is_active=True).order_by("depth", "id").first()
@@ -81,12 +97,82 @@ def route(*, kind: str, title: str, content: str, item=None, division_code: str 
     return Route(root, category, None, "未命中规则，交由上级机构首问受理")
 
 
-def _division_chain(code: str) -> list[str]:
-    """410102 -> [410102, 410100, 410000]: the county, its city and its province."""
-    code = (code or "")[:6]
-    if len(code) != 6 or not code.isdigit():
-        return []
-    return list(dict.fromkeys([code, code[:4] + "00", code[:2] + "0000"]))
+def home_province() -> str:
+    """The province of the platform's root agency (the one its place pickers list first)."""
+    root = (Organisation.objects.filter(parent__isnull=True, kind=Organisation.Kind.AGENCY, is_active=True)
+            .order_by("id").only("division_code").first())
+    top = divisions.chain(root.division_code)[-1:] if root is not None else []
+    return top[0].code if top else ""
+
+
+def place_agency(code: str, *, tree: str = "") -> tuple[Organisation | None, bool]:
+    """The office responsible for a place: of the active agencies whose division is the place or
+    one above it (within the organisation tree `tree`, a path prefix, when given), the lowest one
+    with handlers. (agency, True) then; (the highest of them, False) when none has handlers;
+    (None, False) when the platform has no office there."""
+    codes = [d.code for d in divisions.chain(code)]
+    agencies = Organisation.objects.filter(kind=Organisation.Kind.AGENCY, is_active=True, division_code__in=codes)
+    if tree:
+        agencies = agencies.filter(path__startswith=tree)
+    # Lowest division first; at one division, the agency nearest the tree's root.
+    ranked = sorted(agencies, key=lambda a: (codes.index(a.division_code), a.depth, a.path))
+    if not ranked:
+        return None, False
+    staffed = staffed_agencies(ranked)
+    for agency in ranked:
+        if agency.pk in staffed:
+            return agency, True
+    return ranked[-1], False
+
+
+def handler_roles() -> list[str]:
+    """The roles that carry the permission to handle appeals (an administrator's does not)."""
+    from tongban.core.permissions import ROLE_PERMISSIONS
+
+    return sorted(role for role, perms in ROLE_PERMISSIONS.items() if "appeals.handle" in perms)
+
+
+def staffed_agencies(agencies) -> set[int]:
+    """Of these agencies, the ids of those with an active member of staff (in the agency itself
+    or one of its departments or units, not in an agency below it) holding a handling role."""
+    from tongban.accounts.models import User
+
+    agencies = list(agencies)
+    if not agencies:
+        return set()
+    within = Q(pk__in=[])
+    for agency in agencies:
+        within |= Q(organisation__path__startswith=agency.path)
+    paths = set(
+        User.objects.filter(within, is_active=True, kind=User.Kind.STAFF, roles__role__in=handler_roles())
+        .values_list("organisation__path", flat=True)
+    )
+    ancestor_ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    agency_ids = set(
+        Organisation.objects.filter(pk__in=ancestor_ids, kind=Organisation.Kind.AGENCY).values_list("pk", flat=True)
+    )
+    staffed = set()
+    for path in paths:
+        ids = [int(part) for part in path.strip("/").split("/") if part]
+        own = next((i for i in reversed(ids) if i in agency_ids), None)  # the staff member's agency
+        if own is not None:
+            staffed.add(own)
+    return staffed & {a.pk for a in agencies}
+
+
+def counterpart(unit: Organisation, agency: Organisation) -> Organisation:
+    """The rule's unit as found in `agency`: the unit itself if it belongs there, else the
+    agency's active department or unit of the same kind and name (every city has a 人防工程质量
+    监督站), else the agency itself."""
+    if unit.kind == Organisation.Kind.AGENCY or unit.agency().pk == agency.pk:
+        return agency if unit.kind == Organisation.Kind.AGENCY else unit
+    twins = Organisation.objects.filter(
+        path__startswith=agency.path, kind=unit.kind, name=unit.name, is_active=True
+    ).order_by("depth", "path")
+    for twin in twins:
+        if twin.agency().pk == agency.pk:
+            return twin
+    return agency
 
 
 # --- duplicates ---------------------------------------------------------------------------------

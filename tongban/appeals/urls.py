@@ -8,6 +8,7 @@ urlpatterns = [
     # requesters and the public
     path("new/", public_views.submit, name="submit"),
     path("receipt/", public_views.receipt, name="receipt"),
+    path("places/", public_views.place_picker, name="place_picker"),
     path("track/", public_views.track, name="track"),
     path("mine/", public_views.my_appeals, name="my_appeals"),
     path("mine/<int:pk>/", public_views.my_appeal, name="my_appeal"),

@@ -18,6 +18,7 @@ from tongban.core.permissions import has_perm, requires
 from . import search, selectors, services
 from .models import Appeal, Callback, Category, Channel, Kind, Satisfaction, Status, Warning
 from .permissions import acts_for, appeals_for, get_appeal_for, identity_hidden_from, requester_view
+from .public_views import place_selects
 
 
 def _int(value) -> int | None:
@@ -133,7 +134,9 @@ def register(request):
     """A clerk registers a walk-in (窗口) or a phone call (12345 热线) on the requester's behalf."""
     errors: dict = {}
     data = request.POST if request.method == "POST" else {}
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("refresh_place"):
+        pass  # without JavaScript: re-render the place picker with the children of the choice
+    elif request.method == "POST":
         channel = request.POST.get("channel") or Channel.WINDOW
         if channel not in (Channel.WINDOW, Channel.HOTLINE):
             channel = Channel.WINDOW
@@ -150,6 +153,7 @@ def register(request):
         "errors": errors, "data": data, "kinds": Kind.choices,
         "categories": Category.objects.filter(is_active=True),
         "organisations": Organisation.objects.filter(is_active=True).order_by("path"),
+        "place_selects": place_selects(data),
     }, status=400 if errors else 200)
 
 

@@ -15,7 +15,7 @@ from tongban.accounts.models import Organisation
 from tongban.core import audit
 from tongban.core.permissions import deny, has_perm
 
-from .. import routing
+from .. import divisions, routing
 from ..models import (
     Appeal,
     Category,
@@ -67,6 +67,13 @@ def _resolve_category(value) -> Category | None:
     if category is None:
         raise ValidationError({"category": ["所选分类不存在或已停用。"]})
     return category
+
+
+def _unit_name(unit: Organisation) -> str:
+    """A department is named with its agency: every agency has a 行政审批办公室."""
+    if unit.kind == Organisation.Kind.AGENCY:
+        return unit.name
+    return f"{unit.agency().name}（{unit.name}）"
 
 
 @transaction.atomic
@@ -132,9 +139,10 @@ def appeal_submit(
             errors["email"] = ["电子邮箱格式不正确。"]
     lat = _decimal(data.get("lat"), "lat", 90, errors)
     lng = _decimal(data.get("long"), "long", 180, errors)
-    division = str(data.get("division_code") or "").strip()
-    if division and not (division.isdigit() and len(division) == 6):
-        errors["division_code"] = ["行政区划代码应为 6 位数字。"]
+    place, place_error = divisions.picked(data)
+    if place_error:
+        errors["division_code"] = [place_error]
+    division = place.code if place is not None else ""
     try:
         category = _resolve_category(data.get("category"))
     except ValidationError as exc:
@@ -214,6 +222,7 @@ def appeal_submit(
         item=item,
         related_case=related_case,
         division_code=division,
+        division_name=divisions.full_name(division),
         address=str(data.get("address") or "")[:200],
         latitude=lat,
         longitude=lng,
@@ -246,7 +255,10 @@ def appeal_submit(
     appeal.status = Status.RECEIVED
     recompute(appeal, today=today)
     appeal.save()
-    _step_data = {"route": target.why, "organisation": target.organisation.name, "channel": channel}
+    _step_data = {"route": target.why, "organisation": target.organisation.name, "channel": channel,
+                  "assigned_to": _unit_name(target.organisation)}
+    if division:
+        _step_data["division"] = {"code": division, "name": appeal.division_name}
     if duplicate:
         _step_data["duplicate_of"] = duplicate.number
     Step.objects.create(
