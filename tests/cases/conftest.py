@@ -1,11 +1,13 @@
 """A published item with two materials at city_a, applicants and the staff who handle it."""
 
 import datetime as dt
+import io
 import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from tongban.accounts.models import Role
 from tongban.catalog.models import ItemVersion, Material, ServiceItem, Stage
@@ -13,7 +15,17 @@ from tongban.core.calendar_store import invalidate
 
 from ..factories import StaffFactory
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def blank_pdf(width: int = 595, height: int = 842) -> bytes:
+    """A real one-page PDF (uploads are parsed, so a few magic bytes are not enough)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width, height)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = blank_pdf()
 
 
 def pdf(name="材料.pdf", data=PDF):

@@ -9,9 +9,16 @@ import uuid
 import pytest
 
 MAKE = """
+import io
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 from tongban.core import attachments, audit
-a = attachments.store(SimpleUploadedFile("a.pdf", b"%PDF-1.4 backup test"))
+writer = PdfWriter()
+writer.add_blank_page(595, 842)
+writer.add_metadata({"/Title": "backup test"})
+buffer = io.BytesIO()
+writer.write(buffer)
+a = attachments.store(SimpleUploadedFile("a.pdf", buffer.getvalue()))
 audit.record("test.before_backup", obj=a)
 """
 DAMAGE = """
@@ -22,10 +29,12 @@ Attachment.objects.all().delete()
 shutil.rmtree(default_storage.location)
 """
 CHECK = """
+import hashlib
 from django.core.files.storage import default_storage
 from tongban.core.models import Attachment, AuditEvent
 a = Attachment.objects.get()
-assert default_storage.open(a.file.name).read() == b"%PDF-1.4 backup test"
+data = default_storage.open(a.file.name).read()
+assert b"backup test" in data and hashlib.sha256(data).hexdigest() == a.sha256
 assert AuditEvent.objects.filter(action="test.before_backup").exists()
 assert AuditEvent.objects.filter(action="system.restore").exists()
 print("RESTORED-OK")
