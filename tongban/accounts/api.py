@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from tongban.core.pagination import PageNumberPagination
 
 from . import selectors
 from .permissions import organisations_in_scope, require

@@ -8,10 +8,11 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from tongban.accounts.permissions import has_perm
 from tongban.core import timeutil
+from tongban.core.pagination import PageNumberPagination
 
 from . import fees, selectors
 from .models import EnterpriseProfile, FeeSchedule, Policy
