@@ -1,5 +1,10 @@
-"""System checks of the licences module, shown by `tongban check` and after `tongban restore`."""
+"""System checks of the licences module, shown by `tongban check` (`--deploy` for the public
+address) and, for the signing keys, after `tongban restore`."""
 
+import ipaddress
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError
 
@@ -38,5 +43,41 @@ def signing_keys_decrypt(app_configs=None, **kwargs) -> list[checks.CheckMessage
                 "（已签发的证照仍可用原公钥核验）。"
             ),
             id="licences.W001",
+        )
+    ]
+
+
+def _loopback(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    if host in {"localhost", "localhost.localdomain"} or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def public_address_configured(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """In production the public address must be set: it is printed in every licence's QR code
+    (verify_url) and export (public_key_url), which outlive any later correction."""
+    if not getattr(settings, "PRODUCTION", False):
+        return []
+    url = getattr(settings, "SITE_URL", "") or ""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. an unbalanced "[" in an IPv6 address
+        host = None
+    if host and parts.scheme in {"http", "https"} and not _loopback(host):
+        return []
+    return [
+        checks.Error(
+            f"网站对外地址 TONGBAN_SITE_URL 未设置或指向本机（当前为“{url or '空'}”）。"
+            "它会写入每一张电子证照的二维码核验地址（verify_url）和公钥地址（public_key_url），"
+            "证照签发后无法再改。",
+            hint="请把环境变量 TONGBAN_SITE_URL 设为公众访问本系统的地址，例如 https://zwfw.example.gov.cn，然后重启。",
+            id="licences.E001",
         )
     ]
