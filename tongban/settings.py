@@ -53,6 +53,8 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The public address, printed in every licence's QR code; `check --deploy` refuses a loopback one
+# in production (tongban.licences.checks).
 SITE_URL = os.environ.get("TONGBAN_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [

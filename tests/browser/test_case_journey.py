@@ -8,11 +8,10 @@ from django.core.management import call_command
 
 from tongban.cases.models import Case
 
+from ..cases.factories import PDF
 from .conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture

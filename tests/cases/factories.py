@@ -3,14 +3,26 @@ helpers that submit a case and take it to a decision through the real services."
 
 from __future__ import annotations
 
+import io
 import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from tongban.catalog.models import ItemVersion, Material, ServiceItem, Stage
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def blank_pdf(width: int = 595, height: int = 842) -> bytes:
+    """A real one-page PDF (uploads are parsed, so a few magic bytes are not enough)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width, height)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = blank_pdf()
 
 CONTACT = {"contact_name": "王经理", "contact_phone": "13800138000"}
 

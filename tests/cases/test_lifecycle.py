@@ -1,9 +1,11 @@
 """The whole statutory flow through the services, and each rule of the law."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.http import Http404
 
 from tongban.cases import services
@@ -11,9 +13,15 @@ from tongban.cases.models import Case, Document, Status, Transition
 from tongban.cases.sweep import run_sweep
 from tongban.core.calendar import WorkCalendar
 from tongban.core.errors import Conflict
-from tongban.core.models import AuditEvent, Notification
+from tongban.core.models import Attachment, AuditEvent, Notification
 
-from .factories import pdf
+from ..core.test_attachments import (
+    document_javascript,
+    embedded_file,
+    html_after_a_pdf_start,
+    page_additional_action,
+)
+from .factories import blank_pdf, pdf
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -97,6 +105,11 @@ def test_missing_material_and_bad_phone_are_refused_and_nothing_is_made(enterpri
         ("page.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>", "网页或脚本"),
         ("big.pdf", b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024 + 1), "文件过大"),
         ("empty.pdf", b"", "空的"),
+        ("script.pdf", document_javascript(), "JavaScript"),
+        ("attached.pdf", embedded_file(), "嵌入的文件"),
+        ("tail.pdf", html_after_a_pdf_start(), "网页或脚本代码"),
+        ("broken.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "文件已损坏或不是有效的 PDF"),
+        ("规划许可证.exe.pdf", blank_pdf(842, 595), "扩展名（.exe）"),
     ],
 )
 def test_dangerous_or_oversized_uploads_are_refused(enterprise_user, version, name, data, message):
@@ -105,8 +118,24 @@ def test_dangerous_or_oversized_uploads_are_refused(enterprise_user, version, na
     with pytest.raises(ValidationError) as exc:
         services.case_submit(actor=enterprise_user, version=version, data={"contact_name": "王", "contact_phone": "13800138000"},
                              files=files, submission_key="bad")
-    assert message in str(exc.value)
-    assert Case.objects.count() == 0
+    assert message in str(exc.value) and materials[1].name in str(exc.value)
+    assert Case.objects.count() == 0 and not Attachment.objects.exists()
+    # The refused file never reaches the disk.
+    root = Path(default_storage.location)
+    written = [p.read_bytes() for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    assert data not in written
+
+
+def test_a_supplement_with_active_content_is_refused_and_the_case_waits(submit, clerk, enterprise_user, version):
+    case = submit()
+    material = version.materials.first()
+    services.case_request_supplement(actor=clerk, case_id=case.pk, items=[{"material_id": material.pk, "problem": "缺少盖章页"}])
+    stored = Attachment.objects.count()
+    with pytest.raises(ValidationError, match="触发执行的附加动作"):
+        services.case_supplement(actor=enterprise_user, case_id=case.pk,
+                                 files={str(material.pk): pdf(data=page_additional_action())})
+    case.refresh_from_db()
+    assert case.status == Status.SUPPLEMENT and Attachment.objects.count() == stored
 
 
 def test_supplement_only_once(submit, clerk, enterprise_user, version):

@@ -45,6 +45,22 @@ def test_a_bad_upload_keeps_the_form_and_says_why(client, enterprise_user, versi
     assert Case.objects.count() == 0
 
 
+def test_a_pdf_with_javascript_is_refused_on_the_page_and_nothing_is_kept(client, enterprise_user, version):
+    from tongban.core.models import Attachment
+
+    from ..core.test_attachments import document_javascript
+
+    client.force_login(enterprise_user)
+    materials = list(version.materials.all())
+    form = {"submission_key": "x2", "contact_name": "王经理", "contact_phone": "13800138000",
+            f"material_{materials[0].pk}": pdf(), f"material_{materials[1].pk}": pdf("图纸.pdf", document_javascript())}
+    response = client.post(f"/cases/apply/{version.item.implementation_code}/", form)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "JavaScript 脚本" in body and materials[1].name in body and 'value="王经理"' in body
+    assert Case.objects.count() == 0 and not Attachment.objects.exists()
+
+
 def test_staff_act_on_the_case_page(client, submit, clerk):
     case = submit()
     client.force_login(clerk)

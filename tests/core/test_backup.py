@@ -9,9 +9,16 @@ import uuid
 import pytest
 
 MAKE = """
+import io
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 from tongban.core import attachments, audit
-a = attachments.store(SimpleUploadedFile("a.pdf", b"%PDF-1.4 backup test"))
+writer = PdfWriter()
+writer.add_blank_page(595, 842)
+writer.add_metadata({"/Title": "backup test"})
+buffer = io.BytesIO()
+writer.write(buffer)
+a = attachments.store(SimpleUploadedFile("a.pdf", buffer.getvalue()))
 audit.record("test.before_backup", obj=a)
 """
 DAMAGE = """
@@ -22,10 +29,12 @@ Attachment.objects.all().delete()
 shutil.rmtree(default_storage.location)
 """
 CHECK = """
+import hashlib
 from django.core.files.storage import default_storage
 from tongban.core.models import Attachment, AuditEvent
 a = Attachment.objects.get()
-assert default_storage.open(a.file.name).read() == b"%PDF-1.4 backup test"
+data = default_storage.open(a.file.name).read()
+assert b"backup test" in data and hashlib.sha256(data).hexdigest() == a.sha256
 assert AuditEvent.objects.filter(action="test.before_backup").exists()
 assert AuditEvent.objects.filter(action="system.restore").exists()
 print("RESTORED-OK")
@@ -81,3 +90,39 @@ def test_a_damaged_archive_is_refused(env, tmp_path):
     bad.write_bytes(b"not an archive")
     result = tongban(env, "restore", str(bad), "--yes")
     assert result.returncode != 0 and "不是有效的通办备份文件" in result.stderr
+
+
+SIGNING_KEY = """
+from tongban.accounts.models import Organisation
+from tongban.licences import signing
+org = Organisation.objects.create(name="甲市人防办", code="RFB-A", kind="agency", level="city", division_code="410100")
+signing.key_generate(organisation=org)
+"""
+
+
+def test_a_restore_under_another_key_encryption_key_warns_that_licences_cannot_be_signed(env, tmp_path):
+    old = {**env, "TONGBAN_LICENCE_KEK": "kek-of-the-old-machine"}
+    assert tongban(old, "migrate", "-v", "0").returncode == 0
+    made = tongban(old, "shell", "-c", SIGNING_KEY)
+    assert made.returncode == 0, made.stderr
+    archive = tmp_path / "b.tar.gz"
+    assert tongban(old, "backup", str(archive)).returncode == 0
+
+    # The new machine was set up without the old machine's key-encryption key.
+    new = {**env, "TONGBAN_LICENCE_KEK": "a-different-kek", "TONGBAN_VAR_DIR": str(tmp_path / "new-var")}
+    if env["DATABASE_URL"].startswith("sqlite"):
+        new["DATABASE_URL"] = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    restored = tongban(new, "restore", str(archive), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    assert "已从" in restored.stdout
+    warning = restored.stderr.split("警告（licences.W001）：", 1)[1]  # what restore itself says afterwards
+    assert "KEK, key-encryption key" in warning
+    assert "甲市人防办（RFB-A" in warning and "不能签发电子证照" in warning
+    assert "环境变量 TONGBAN_LICENCE_KEK" in warning and "SECRET_KEY" in warning
+
+    checked = tongban(new, "check")
+    assert "licences.W001" in checked.stderr and "甲市人防办（RFB-A" in checked.stderr, checked.stdout + checked.stderr
+
+    # With the original key supplied on the new machine, the check is quiet.
+    fixed = tongban({**new, "TONGBAN_LICENCE_KEK": "kek-of-the-old-machine"}, "check")
+    assert fixed.returncode == 0 and "licences.W001" not in fixed.stdout + fixed.stderr

@@ -83,3 +83,15 @@ def test_bundle_submit_and_get(client, enterprise_user, other_enterprise_user, c
     assert missing.status_code == 422 and "请上传" in missing.json()["message"]
     client.force_login(other_enterprise_user)
     assert client.get(f"/api/v1/bundles/applications/{body['id']}/").status_code == 404
+
+
+def test_verify_and_public_key_urls_come_from_the_configured_public_address(client, issue, enterprise_user, settings):
+    settings.SITE_URL = "https://zwfw.example.gov.cn/"
+    licence = issue()
+    client.force_login(enterprise_user)
+    detail = client.get(f"/api/v1/licences/{licence.pk}/").json()
+    assert detail["verify_url"] == f"https://zwfw.example.gov.cn/licences/check/{licence.verify_code}/"
+    assert detail["export"]["verify_url"] == detail["verify_url"]
+    assert detail["export"]["public_key_url"] == f"https://zwfw.example.gov.cn/licences/keys/{licence.key.key_id}.pem"
+    page = client.get(f"/licences/mine/{licence.pk}/").content.decode()
+    assert "https://zwfw.example.gov.cn/licences/check/" in page and "127.0.0.1" not in page

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from tongban.core.pagination import PageNumberPagination
 from tongban.core.permissions import require
 
 from . import selectors

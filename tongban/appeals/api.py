@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from tongban.core.api_auth import OPTIONAL_AUTH
+from tongban.core.pagination import PAGE_HELP, page_slice
 from tongban.core.request_context import ip_from_request
 
 from . import divisions, hotline, search, selectors, services
@@ -151,10 +152,10 @@ def division_children(request, parent: str = ""):
 
 
 @router.get("/", response=list[AppealOut], operation_id="appeal_list", summary="诉求列表（按权限范围；电话脱敏）")
-def appeal_list(request, status: str = "", kind: str = "", warning: str = "", q: str = "", page: int = 1):
+def appeal_list(request, status: str = "", kind: str = "", warning: str = "", q: str = "",
+                page: int = Query(1, description=PAGE_HELP)):
     qs = selectors.appeal_list(request.user, status=status, kind=kind, warning=warning, q=q)
-    page = max(1, page)
-    return [_out(request.user, a, in_list=True) for a in qs[(page - 1) * 50: page * 50]]
+    return [_out(request.user, a, in_list=True) for a in page_slice(qs, page, 50)]
 
 
 @router.get("/{appeal_id}", response=AppealDetailOut, operation_id="appeal_get", summary="诉求详情")

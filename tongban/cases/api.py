@@ -7,10 +7,11 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from tongban.catalog.models import ServiceItem
 from tongban.core import ratelimit
+from tongban.core.pagination import PageNumberPagination
 
 from . import selectors, services
 from .models import Case, Status

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from django.http import Http404
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from tongban.accounts.models import Organisation
+from tongban.core.pagination import PageNumberPagination
 
 from . import selectors
 from .models import ItemKind

@@ -1,11 +1,22 @@
 """Secure uploads: the type is decided by the file's content, never by its name or the browser's
 claim; executables, scripts and HTML are refused; files are stored under their SHA-256 and sent
-back only as downloads (`Content-Disposition: attachment`, `nosniff`)."""
+back only as downloads (`Content-Disposition: attachment`, `nosniff`).
+
+Refused as well, because a viewer or a browser could run them:
+- a PDF with active content, found by walking its whole object graph with pypdf (JavaScript,
+  an /OpenAction that does more than open at a page, /Launch, /AA additional actions, embedded
+  files, XFA forms), with a raw scan of the bytes outside streams as a fallback for whatever the
+  parser did not reach;
+- a PDF or image with HTML or script anywhere in it (a polyglot that a browser could sniff);
+- a PDF that pypdf cannot parse, or that is encrypted so its structure cannot be read;
+- a file name with an executable, script or web-page extension anywhere (`报建.exe.pdf`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from urllib.parse import quote
 
@@ -52,6 +63,172 @@ def sniff(head: bytes, data: bytes | None = None) -> str | None:
     return None
 
 
+# Extensions of programs, scripts and web pages: a name carrying one (even before the real
+# extension, as in `营业执照.exe.pdf`) is a disguise or an accident waiting to be clicked.
+RISKY_EXTENSIONS = frozenset({
+    "exe", "scr", "pif", "bat", "cmd", "msi", "msp", "msc", "dll", "cpl", "ocx", "jar", "apk", "lnk", "reg",
+    "scf", "chm", "hta", "js", "jse", "mjs", "vbs", "vbe", "wsf", "wsh", "ps1", "psm1", "sh", "bash", "py", "pyw",
+    "pl", "rb", "php", "phtml", "phar", "asp", "aspx", "jsp", "cgi", "htm", "html", "xhtml", "shtml", "mht",
+    "mhtml", "svg", "swf",
+})
+# Bidirectional controls reorder how a name is displayed: "报告\u202efdp.exe" shows as "报告exe.pdf".
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+# HTML or script anywhere in a PDF or an image: a browser that sniffs it would render it.
+ACTIVE_MARKUP = (b"<script", b"<html", b"<iframe", b"javascript:")
+_DOCTYPE_HTML = re.compile(rb"<!doctype\s+html")
+
+# PDF names that make a viewer run something or carry another file (ISO 32000-1 §12.6 actions,
+# §12.6.3 trigger events, §7.11.4 embedded files, §12.7.8 XFA). The value names what was found.
+PDF_ACTIVE_NAMES = {
+    "/JS": "JavaScript 脚本（JavaScript）",
+    "/JavaScript": "JavaScript 脚本（JavaScript）",
+    "/OpenAction": "打开文件时自动执行的动作（/OpenAction）",
+    "/Launch": "启动外部程序的动作（/Launch）",
+    "/AA": "触发执行的附加动作（/AA）",
+    "/EmbeddedFiles": "嵌入的文件（/EmbeddedFiles）",
+    "/EmbeddedFile": "嵌入的文件（/EmbeddedFiles）",
+    "/EF": "嵌入的文件（/EmbeddedFiles）",
+    "/XFA": "XFA 动态表单（/XFA）",
+}
+# Action types (the /S of an action dictionary) that run code or a program.
+PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch"}
+PDF_CORRUPT = "文件已损坏或不是有效的 PDF，请重新生成或扫描后上传。"
+PDF_ENCRYPTED = "PDF 已加密（设置了打开密码或权限密码），无法检查其内容；请去除加密后重新上传。"
+# A cap on the objects visited, so a crafted file cannot make the check run for ever.
+PDF_MAX_OBJECTS = 500_000
+
+_PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _has_markup(data: bytes) -> bool:
+    lowered = data.lower()  # one pass in C; then substring searches, which are fast
+    return any(token in lowered for token in ACTIVE_MARKUP) or (
+        b"<!doctype" in lowered and _DOCTYPE_HTML.search(lowered) is not None
+    )
+
+
+def _check_name(name: str) -> None:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if any(ch in BIDI_CONTROLS for ch in base):
+        raise ValidationError("文件名含有改变文字显示方向的不可见字符，可能是伪装的程序，不能上传；请改名后重新上传。")
+    risky = [part for part in (p.strip(" .").lower() for p in base.split(".")[1:]) if part in RISKY_EXTENSIONS]
+    if risky:
+        raise ValidationError(
+            f"文件名“{base}”含有可执行程序、脚本或网页的扩展名（.{risky[0]}），不能上传；"
+            "请改为只有一个扩展名的文件名（如“营业执照.pdf”）后重新上传。"
+        )
+
+
+def _harmless_open_action(value) -> bool:
+    """An /OpenAction that only sets the first view — a destination such as `[page /Fit]`, or a
+    GoTo to one — runs nothing. fpdf2 (which makes Tongban's own documents), LibreOffice and many
+    scanners write one; anything else (JavaScript, Launch, URI, SubmitForm, a chain via /Next) is
+    refused."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    value = value.get_object()
+    if isinstance(value, ArrayObject):
+        return True
+    return isinstance(value, DictionaryObject) and value.get("/S") == "/GoTo" and "/Next" not in value
+
+
+def _pdf_structure_findings(data: bytes) -> list[str]:
+    """The active-content names reachable from the document catalog, read by pypdf (which also
+    decodes obfuscated names such as /J#61vaScript and compressed object streams)."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                decrypted = reader.decrypt("")
+            except Exception:  # e.g. AES without a crypto provider: unreadable all the same
+                decrypted = 0
+            if not decrypted:
+                raise ValidationError(PDF_ENCRYPTED)
+        root = reader.trailer["/Root"]
+        if not isinstance(root, DictionaryObject) or len(reader.pages) == 0:
+            raise ValidationError(PDF_CORRUPT)
+        found: list[str] = []
+        seen: set[tuple[int, int]] = set()
+        stack = [reader.trailer.raw_get("/Root")]
+        visited = 0
+        while stack:
+            visited += 1
+            if visited > PDF_MAX_OBJECTS:
+                raise ValidationError(PDF_CORRUPT)
+            obj = stack.pop()
+            if isinstance(obj, IndirectObject):
+                ref = (obj.idnum, obj.generation)
+                if ref in seen:
+                    continue
+                seen.add(ref)
+                obj = obj.get_object()
+            if isinstance(obj, DictionaryObject):  # stream dictionaries too; their data is never decoded
+                for key, value in obj.items():
+                    if key == "/OpenAction":
+                        if not _harmless_open_action(value):
+                            found.append(key)
+                    elif key in PDF_ACTIVE_NAMES:
+                        found.append(key)
+                    stack.append(value)
+                action = obj.get("/S")
+                action = action.get_object() if isinstance(action, IndirectObject) else action
+                if action in PDF_ACTIVE_ACTIONS:
+                    found.append(str(action))
+                kind = obj.get("/Type")
+                if (kind.get_object() if isinstance(kind, IndirectObject) else kind) == "/EmbeddedFile":
+                    found.append("/EmbeddedFile")
+            elif isinstance(obj, ArrayObject):
+                stack.extend(obj)
+        return found
+    except ValidationError:
+        raise
+    except Exception:  # pypdf raises many kinds of error on a malformed file
+        raise ValidationError(PDF_CORRUPT) from None
+
+
+def _outside_streams(data: bytes) -> bytes:
+    """The file without its stream data. A plain scan rather than a regular expression, so that a
+    file full of unterminated `stream` keywords costs linear time, not quadratic."""
+    parts, pos = [], 0
+    while (start := data.find(b"stream", pos)) >= 0:
+        parts.append(data[pos:start])
+        end = data.find(b"endstream", start + 6)
+        if end < 0:
+            return b" ".join(parts)
+        pos = end + 9
+    parts.append(data[pos:])
+    return b" ".join(parts)
+
+
+def _pdf_raw_findings(data: bytes) -> list[str]:
+    """Fallback: active-content names anywhere in the file outside stream data (where random
+    compressed bytes would give false alarms), with #xx escapes decoded. /OpenAction is left to
+    the parser, which can tell a first view from an action; an action it points to that runs
+    something carries a name found here (/JS, /Launch)."""
+    found = []
+    for match in _PDF_NAME.finditer(_outside_streams(data)):
+        name = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group())
+        label = name.decode("latin-1")
+        if label in PDF_ACTIVE_NAMES and label != "/OpenAction":
+            found.append(label)
+    return found
+
+
+def _check_pdf(data: bytes) -> None:
+    found = _pdf_structure_findings(data) + _pdf_raw_findings(data)
+    if found:
+        labels = list(dict.fromkeys(PDF_ACTIVE_NAMES.get(name, name) for name in found))
+        raise ValidationError(
+            f"PDF 含有可自动执行或携带其他文件的内容：{'、'.join(labels)}，不能上传。"
+            "请用“打印为 PDF”或重新扫描生成不含脚本和附件的 PDF 后上传。"
+        )
+
+
 def _refusal(head: bytes) -> str:
     lowered = head[:512].lstrip().lower()
     if head.startswith((b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!")):
@@ -65,6 +242,10 @@ def check_upload(upload, *, label: str = "") -> tuple[bytes, str]:
     """Read and check an uploaded file; return its bytes and real content type, or raise a
     ValidationError in Chinese naming the file."""
     prefix = f"“{label or upload.name}”：" if (label or getattr(upload, "name", "")) else ""
+    try:
+        _check_name(getattr(upload, "name", "") or "")
+    except ValidationError as exc:
+        raise ValidationError(prefix + exc.messages[0]) from None
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
         raise ValidationError(f"{prefix}文件过大（{size / 1024 / 1024:.1f} MB），单个文件上限 {MAX_BYTES // 1024 // 1024} MB。")
@@ -76,6 +257,14 @@ def check_upload(upload, *, label: str = "") -> tuple[bytes, str]:
     kind = sniff(data[:16], data)
     if kind is None:
         raise ValidationError(prefix + _refusal(data))
+    # Zip containers (OFD, DOCX, XLSX) are compressed: their raw bytes say nothing a browser would run.
+    if not data.startswith(b"PK") and _has_markup(data):
+        raise ValidationError(prefix + "文件中夹带了网页或脚本代码（HTML/JavaScript），不能上传。")
+    if kind == "application/pdf":
+        try:
+            _check_pdf(data)
+        except ValidationError as exc:
+            raise ValidationError(prefix + exc.messages[0]) from None
     return data, kind
 
 

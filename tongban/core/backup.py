@@ -31,6 +31,9 @@ from django.core.files.storage import default_storage
 from django.db import connection, connections
 
 FORMAT = 1
+# System checks with this tag are run after a restore and what they find is shown to the operator:
+# modules register there what a new machine must provide (e.g. licences: the signing keys decrypt).
+RESTORE_CHECK_TAG = "restore"
 
 
 class BackupError(Exception):
@@ -122,6 +125,13 @@ def create(target: Path) -> dict:
                 tar.add(path, arcname="attachments/" + path.relative_to(source).as_posix())
         partial.replace(target)  # a crash mid-write never leaves a truncated archive under the real name
     return manifest
+
+
+def after_restore_checks() -> list:
+    """What the restored data needs from this machine that it lacks, as system-check messages."""
+    from django.core import checks
+
+    return [m for m in checks.run_checks(tags=[RESTORE_CHECK_TAG]) if not m.is_silenced()]
 
 
 def read_manifest(archive: Path) -> dict:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from tongban.core.pagination import PageNumberPagination
 
 from . import selectors, services, signing
 from .models import Licence

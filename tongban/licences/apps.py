@@ -11,7 +11,7 @@ class LicencesConfig(AppConfig):
         from tongban.core import events
         from tongban.core.menu import MenuEntry, register
 
-        from . import permissions, tasks
+        from . import checks, permissions, tasks  # noqa: F401  checks registers the system checks
 
         events.subscribe("case.decided", tasks.on_case_decided)
         section = _("电子证照")

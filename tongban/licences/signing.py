@@ -85,6 +85,19 @@ def private_hex(key: SigningKey) -> str:
     return crypto.unwrap_private(key.wrapped_private, kek_material())
 
 
+def undecryptable_active_keys() -> list[SigningKey]:
+    """The active keys that the current KEK cannot decrypt (e.g. after a restore on a machine
+    without the original TONGBAN_LICENCE_KEK): their organisations cannot sign licences."""
+    material = kek_material()
+    unusable = []
+    for key in SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).select_related("organisation"):
+        try:
+            crypto.unwrap_private(key.wrapped_private, material)
+        except (crypto.SignatureError, ValueError):  # a MAC mismatch, or a mangled ciphertext
+            unusable.append(key)
+    return unusable
+
+
 def keys_rewrap(old_material: bytes) -> int:
     """Re-encrypt every private key from an old KEK to the current one; returns how many."""
     new = kek_material()

@@ -8,9 +8,10 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from tongban.core import timeutil
+from tongban.core.pagination import PageNumberPagination
 from tongban.core.permissions import has_perm
 
 from . import fees, selectors

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from tongban.core.api_auth import OPTIONAL_AUTH
+from tongban.core.pagination import PAGE_HELP, page_slice
 
 from . import selectors, services
 from .models import BAD_LEVELS, Rating
@@ -83,12 +84,11 @@ def review_submit(request, payload: RatingIn):
 
 
 @router.get("/", response=list[RatingOut], operation_id="review_list", summary="评价列表（按权限范围）")
-def review_list(request, bad: bool = False, page: int = 1):
+def review_list(request, bad: bool = False, page: int = Query(1, description=PAGE_HELP)):
     qs = ratings_for(request.user).select_related("organisation", "rectification").order_by("-created_at", "-id")
     if bad:
         qs = qs.filter(level__in=BAD_LEVELS)
-    page = max(1, page)
-    return [_out(r) for r in qs[(page - 1) * 50: page * 50]]
+    return [_out(r) for r in page_slice(qs, page, 50)]
 
 
 class RectifyIn(Schema):

@@ -30,3 +30,7 @@ class Command(BaseCommand):
         result = audit.verify()
         state = result.message()
         self.stdout.write(f"已从 {archive} 恢复（备份时间 {manifest['created_at']}）；{state}")
+        for message in backup.after_restore_checks():
+            hint = f"\n  处理办法：{message.hint}" if message.hint else ""
+            level = "错误" if message.is_serious() else "警告"
+            self.stderr.write(self.style.WARNING(f"{level}（{message.id}）：{message.msg}{hint}"))
