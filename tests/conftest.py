@@ -40,6 +40,41 @@ def _attachments_in_tmp(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The working-day calendar is cached per process; a test that edits it must not leak."""
+    from tongban.core.calendar_store import invalidate
+
+    invalidate()
+    yield
+    invalidate()
+
+
+@pytest.fixture
+def pin_today(settings):
+    """Pin the platform's today (every statutory clock counts from it)."""
+
+    def pin(day):
+        settings.TONGBAN_TODAY = day
+
+    return pin
+
+
+@pytest.fixture
+def clerk(city_a):
+    return StaffFactory(username="c_clerk", organisation=city_a, roles=[Role.CLERK])
+
+
+@pytest.fixture
+def reviewer(city_a):
+    return StaffFactory(username="c_reviewer", organisation=city_a, roles=[Role.REVIEWER])
+
+
+@pytest.fixture
+def approver(city_a):
+    return StaffFactory(username="c_approver", organisation=city_a, roles=[Role.APPROVER])
+
+
 @pytest.fixture
 def province(db):
     return OrganisationFactory(

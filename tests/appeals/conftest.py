@@ -5,18 +5,10 @@ import datetime as dt
 import pytest
 
 from tongban.accounts.models import Role
-from tongban.core.calendar_store import invalidate
 
 from ..factories import StaffFactory
 from .factories import file_appeal as _file_appeal
 from .factories import make_categories, route_to
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    invalidate()
-    yield
-    invalidate()
 
 
 @pytest.fixture

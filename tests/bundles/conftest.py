@@ -3,21 +3,12 @@ and a licence type that can provide one of its materials."""
 
 import pytest
 
-from tongban.accounts.models import Role
 from tongban.catalog.models import Material
-from tongban.core.calendar_store import invalidate
 
 from ..cases.factories import make_item
-from ..factories import EnterpriseUserFactory, StaffFactory
+from ..factories import EnterpriseUserFactory
 from ..licences.factories import issue_licence, make_licence_type
 from .factories import make_bundle
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    invalidate()
-    yield
-    invalidate()
 
 
 @pytest.fixture
@@ -25,19 +16,7 @@ def version(city_a):
     return make_item(city_a)
 
 
-@pytest.fixture
-def clerk(city_a):
-    return StaffFactory(username="b_clerk", organisation=city_a, roles=[Role.CLERK])
 
-
-@pytest.fixture
-def reviewer(city_a):
-    return StaffFactory(username="b_reviewer", organisation=city_a, roles=[Role.REVIEWER])
-
-
-@pytest.fixture
-def approver(city_a):
-    return StaffFactory(username="b_approver", organisation=city_a, roles=[Role.APPROVER])
 
 
 @pytest.fixture

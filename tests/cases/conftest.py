@@ -1,29 +1,12 @@
 """A published item with two materials at city_a, applicants and the staff who handle it."""
 
-import datetime as dt
 
 import pytest
 
 from tongban.accounts.models import Role
-from tongban.core.calendar_store import invalidate
 
 from ..factories import StaffFactory
 from .factories import make_item, pdf, submit_case
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    invalidate()
-    yield
-    invalidate()
-
-
-@pytest.fixture
-def pin_today(settings):
-    def pin(day: dt.date):
-        settings.TONGBAN_TODAY = day
-
-    return pin
 
 
 @pytest.fixture
@@ -31,19 +14,7 @@ def version(city_a):
     return make_item(city_a)
 
 
-@pytest.fixture
-def clerk(city_a):
-    return StaffFactory(username="c_clerk", organisation=city_a, roles=[Role.CLERK])
 
-
-@pytest.fixture
-def reviewer(city_a):
-    return StaffFactory(username="c_reviewer", organisation=city_a, roles=[Role.REVIEWER])
-
-
-@pytest.fixture
-def approver(city_a):
-    return StaffFactory(username="c_approver", organisation=city_a, roles=[Role.APPROVER])
 
 
 @pytest.fixture

@@ -1,32 +1,15 @@
 """Licence types mapped to a published item at city_a, staff who decide and revoke, and helpers
 that run a case to approval and issue licences directly."""
 
-import datetime as dt
 
 import pytest
 
 from tongban.accounts.models import Role
 from tongban.catalog.models import Material
-from tongban.core.calendar_store import invalidate
 
 from ..cases.factories import decide_case, make_item, submit_case
 from ..factories import EnterpriseUserFactory, StaffFactory
 from .factories import issue_licence, make_licence_type
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    invalidate()
-    yield
-    invalidate()
-
-
-@pytest.fixture
-def pin_today(settings):
-    def pin(day: dt.date):
-        settings.TONGBAN_TODAY = day
-
-    return pin
 
 
 @pytest.fixture
@@ -34,19 +17,7 @@ def version(city_a):
     return make_item(city_a)
 
 
-@pytest.fixture
-def clerk(city_a):
-    return StaffFactory(username="c_clerk", organisation=city_a, roles=[Role.CLERK])
 
-
-@pytest.fixture
-def reviewer(city_a):
-    return StaffFactory(username="c_reviewer", organisation=city_a, roles=[Role.REVIEWER])
-
-
-@pytest.fixture
-def approver(city_a):
-    return StaffFactory(username="c_approver", organisation=city_a, roles=[Role.APPROVER])
 
 
 @pytest.fixture
