@@ -18,6 +18,10 @@ from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
 from tongban.core.permissions import deny, has_perm, require
 
+from .limits import (
+    rectification_limit_set as rectification_limit_set,  # re-exported: the write lives in limits
+)
+from .limits import rectify_days
 from .models import (
     ASPECTS,
     BAD_LEVELS,
@@ -28,8 +32,6 @@ from .models import (
     RectificationStep,
     Window,
 )
-from .limits import rectification_limit_set as rectification_limit_set  # re-exported: the write lives in limits
-from .limits import rectify_days
 from .permissions import get_rating_appeal_for, get_rectification_for, may_act, may_decide
 
 CASE_RATEABLE = ("concluded", "delivered")
@@ -168,7 +170,6 @@ def rating_submit_appeal(*, actor, appeal_id: int, level, aspects=None, text: st
 def rating_submit_appeal_by_code(*, number: str, code: str, level, aspects=None, text: str = "",
                                  real_name: bool = False) -> Rating:
     from tongban.appeals.permissions import get_appeal_by_code
-
     from tongban.appeals.services import appeal_callback_by_code
 
     appeal = get_appeal_by_code(number, code, for_update=True)
