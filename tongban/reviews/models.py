@@ -222,3 +222,26 @@ class RatingAppeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating_id} 申诉"
+
+
+class RectificationLimit(models.Model):
+    """The working days an organisation (and, unless they set their own, the units below it) has
+    to verify, rectify and answer a bad review. Set by an administrator on the limits page; an
+    organisation without a row takes its nearest ancestor's, else `DEFAULT_RECTIFY_DAYS`."""
+
+    organisation = models.OneToOneField("accounts.Organisation", on_delete=models.CASCADE, related_name="+",
+                                        verbose_name=_("机构"))
+    days = models.PositiveSmallIntegerField(_("整改答复时限（工作日）"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("差评整改时限")
+        verbose_name_plural = _("差评整改时限")
+        constraints = [
+            models.CheckConstraint(name="reviews_limit_days_range", condition=Q(days__gte=1) & Q(days__lte=60)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.days}"

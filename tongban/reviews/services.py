@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -19,6 +18,10 @@ from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
 from tongban.core.permissions import deny, has_perm, require
 
+from .limits import (
+    rectification_limit_set as rectification_limit_set,  # re-exported: the write lives in limits
+)
+from .limits import rectify_days
 from .models import (
     ASPECTS,
     BAD_LEVELS,
@@ -34,10 +37,6 @@ from .permissions import get_rating_appeal_for, get_rectification_for, may_act, 
 CASE_RATEABLE = ("concluded", "delivered")
 APPEAL_RATEABLE = ("replied", "closed")
 MAX_TEXT = 1000
-
-
-def rectify_days() -> int:
-    return int(getattr(settings, "TONGBAN_REVIEWS_RECTIFY_DAYS", 15))
 
 
 def _today() -> dt.date:
@@ -74,7 +73,7 @@ def _unit_staff(rating: Rating):
 
 def _open_rectification(rating: Rating) -> Rectification:
     today = _today()
-    days = rectify_days()
+    days = rectify_days(rating.organisation)  # the limit in force when it opens; later changes leave it
     rect = Rectification.objects.create(
         rating=rating, organisation=rating.organisation, opened_on=today,
         due_on=WorkCalendar.default().add_workdays(today, days), limit_days=days,
@@ -124,7 +123,19 @@ def rating_submit_case(*, actor, case_id: int, level, aspects=None, text: str = 
     return _create(rating, actor)
 
 
-def _rate_appeal(appeal, *, actor, level, aspects, text, real_name) -> Rating:
+# The requester answers one satisfaction form per appeal: the 好差评 rating. While the appeal waits
+# for its 回访 (replied), the rating is also recorded as the online callback, which closes the
+# appeal and, when unsatisfied, opens the one reopening the appeals rules allow.
+CALLBACK_SATISFACTION = {5: "satisfied", 4: "satisfied", 3: "basic", 2: "unsatisfied", 1: "unsatisfied"}
+
+
+def _record_callback(appeal, rating: Rating, callback) -> None:
+    if appeal.status == "replied":
+        callback(satisfaction=CALLBACK_SATISFACTION[rating.level],
+                 note=rating.text or "、".join(rating.aspect_labels()))
+
+
+def _rate_appeal(appeal, *, actor, level, aspects, text, real_name, callback=None) -> Rating:
     if appeal.status not in APPEAL_RATEABLE:
         raise Conflict("诉求答复后才能评价。", code="not_concluded")
     if Rating.objects.filter(appeal=appeal).exists():
@@ -136,7 +147,10 @@ def _rate_appeal(appeal, *, actor, level, aspects, text, real_name) -> Rating:
                     real_name=bool(real_name) and bool(user or appeal.requester_name), rater=user,
                     rater_name=(appeal.requester_name if real_name else ""), rater_phone=appeal.requester_phone,
                     rated_on=_today())
-    return _create(rating, actor)
+    rating = _create(rating, actor)
+    if callback is not None:
+        _record_callback(appeal, rating, callback)
+    return rating
 
 
 @transaction.atomic
@@ -146,16 +160,21 @@ def rating_submit_appeal(*, actor, appeal_id: int, level, aspects=None, text: st
     appeal = Appeal.objects.select_for_update(of=("self",)).select_related("organisation").filter(pk=appeal_id).first()
     if appeal is None or appeal.requester_id is None or appeal.requester_id != getattr(actor, "pk", None):
         raise PermissionDenied("只有该诉求的诉求人可以评价。")
-    return _rate_appeal(appeal, actor=actor, level=level, aspects=aspects, text=text, real_name=real_name)
+    from tongban.appeals.services import appeal_callback
+
+    return _rate_appeal(appeal, actor=actor, level=level, aspects=aspects, text=text, real_name=real_name,
+                        callback=lambda **kw: appeal_callback(actor=actor, appeal_id=appeal.pk, **kw))
 
 
 @transaction.atomic
 def rating_submit_appeal_by_code(*, number: str, code: str, level, aspects=None, text: str = "",
                                  real_name: bool = False) -> Rating:
     from tongban.appeals.permissions import get_appeal_by_code
+    from tongban.appeals.services import appeal_callback_by_code
 
     appeal = get_appeal_by_code(number, code, for_update=True)
-    return _rate_appeal(appeal, actor=None, level=level, aspects=aspects, text=text, real_name=real_name)
+    return _rate_appeal(appeal, actor=None, level=level, aspects=aspects, text=text, real_name=real_name,
+                        callback=lambda **kw: appeal_callback_by_code(number=number, code=code, **kw))
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ app_name = "reviews"
 urlpatterns = [
     path("", views.rating_list, name="list"),
     path("metrics/", views.metrics, name="metrics"),
+    path("limits/", views.limits, name="limits"),
     path("windows/", views.windows, name="windows"),
     path("windows/<int:window_id>/pad/", views.window_pad, name="window_pad"),
     path("rate/case/<int:case_id>/", views.rate_case, name="rate_case"),

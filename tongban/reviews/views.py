@@ -21,7 +21,7 @@ from tongban.core.masking import mask_name
 from tongban.core.pagination import CappedPaginator
 from tongban.core.permissions import has_perm, requires
 
-from . import selectors, services
+from . import moderation, selectors, services
 from .models import ASPECTS, BAD_LEVELS, Level, Rating, RatingAppeal, Rectification, Window
 from .permissions import get_rating_for, may_act, may_decide, ratings_for
 
@@ -30,12 +30,21 @@ def _form_ctx(**extra):
     return {"levels": sorted(Level.choices, reverse=True), "aspects": list(ASPECTS.items()), **extra}
 
 
+def _thanks(rating: Rating) -> str:
+    """Only a bad review is told about rectification; a good one is simply thanked."""
+    rect = getattr(rating, "rectification", None)
+    if rect is None:
+        return _("感谢您的评价！")
+    return _("感谢您的评价！我们将在 %(days)d 个工作日内（%(due)s 前）核实、整改并答复您。") % {
+        "days": rect.limit_days, "due": rect.due_on.strftime("%Y-%m-%d")}
+
+
 def _rate(request, submit, ctx: dict, done_url: str):
     errors: dict = {}
     if request.method == "POST":
         try:
-            submit(level=request.POST.get("level"), aspects=request.POST.getlist("aspects"),
-                   text=request.POST.get("text", ""), real_name=request.POST.get("anonymous") != "1")
+            rating = submit(level=request.POST.get("level"), aspects=request.POST.getlist("aspects"),
+                            text=request.POST.get("text", ""), real_name=request.POST.get("anonymous") != "1")
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"level": exc.messages}
             messages.error(request, _("评价未提交：") + errors_text(exc))
@@ -43,7 +52,7 @@ def _rate(request, submit, ctx: dict, done_url: str):
             messages.error(request, exc.message)
             return redirect(done_url)
         else:
-            messages.success(request, _("感谢您的评价！差评将在规定时限内核实整改并答复您。"))
+            messages.success(request, _thanks(rating))
             return redirect(done_url)
     return render(request, "reviews/rate.html", _form_ctx(errors=errors, data=request.POST, **ctx),
                   status=400 if errors else 200)
@@ -218,6 +227,30 @@ def metrics(request):
     })
 
 
+@requires("reviews.configure")
+def limits(request):
+    """差评整改时限: the administrator sets each organisation's limit in their subtree; the rules
+    (range, scope, audit) are in `limits.rectification_limit_set`."""
+    from . import limits as rules
+
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            row = rules.rectification_limit_set(actor=request.user, organisation_id=request.POST.get("organisation", ""),
+                                                days=request.POST.get("days", ""))
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"days": exc.messages}
+            messages.error(request, _("时限未保存：") + errors_text(exc))
+        else:
+            messages.success(request, _("整改时限已保存（%(d)s），此后收到的差评按新时限计算。") % {
+                "d": _("%(n)d 个工作日") % {"n": row.days} if row else _("沿用上级或平台默认")})
+            return redirect("reviews:limits")
+    return render(request, "reviews/limits.html", {
+        "rows": rules.limits_table(request.user), "default": rules.DEFAULT_RECTIFY_DAYS, "source": rules.SOURCE,
+        "min": rules.MIN_DAYS, "max": rules.MAX_DAYS, "errors": errors, "data": request.POST,
+    }, status=400 if errors else 200)
+
+
 # --- public ------------------------------------------------------------------------------------
 
 
@@ -237,12 +270,16 @@ def public_index(request):
 
 
 def _recent_bad(qs):
+    """The latest bad reviews as the public sees them: all of them count, but the text of one not
+    yet verified is withheld (`moderation.public_text`), and abusive words are masked everywhere."""
     rows = []
     for r in qs.filter(level__in=BAD_LEVELS).exclude(state=Rating.State.VOIDED).select_related(
             "rectification").order_by("-created_at")[:10]:
         rect = getattr(r, "rectification", None)
         rows.append({"rating": r, "rater": mask_name(r.rater_name) if r.real_name and r.rater_name else _("匿名"),
-                     "answer": rect.answer if rect and rect.status == Rectification.Status.ANSWERED else "",
+                     "text": moderation.public_text(r),
+                     "answer": moderation.mask(rect.answer) if rect and rect.status == Rectification.Status.ANSWERED
+                     else "",
                      "rect": rect})
     return rows
 
