@@ -29,7 +29,7 @@ def waiting_cases(user) -> HomeSection:
     rows = list(qs[: SHORT_LIST + 1])
     items = [
         HomeItem(
-            f"{c.version.name}（{c.number}）",
+            f"{c.version.name}（{c.project_name or c.number}）",
             reverse("cases:my_case", args=[c.pk]),
             hint=_WAITING[c.status],
             tone="warn" if c.status == Status.SUPPLEMENT else "good",

@@ -31,7 +31,7 @@ def appeals_to_rate(user):
 
 @register("reviews")
 def ratings_to_give(user) -> HomeSection | None:
-    items = [HomeItem(f"{c.version.name}（{c.number}）", reverse("reviews:rate_case", args=[c.pk]),
+    items = [HomeItem(f"{c.version.name}（{c.project_name or c.number}）", reverse("reviews:rate_case", args=[c.pk]),
                       hint=_("办件已办结，请评价本次服务"), tone="warn")
              for c in cases_to_rate(user)[:SHORT_LIST]]
     items += [HomeItem(f"{a.title}（{a.number}）", reverse("reviews:rate_appeal", args=[a.pk]),
