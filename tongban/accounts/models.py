@@ -58,6 +58,13 @@ class Organisation(models.Model):
             return f"{self.parent.name} · {self.name}"
         return self.name
 
+    @property
+    def name_with_agency(self) -> str:
+        """How an applicant is told who handles their case: a department WITH its agency
+        ("郑州市人民防空办公室 行政审批办公室"), since three agencies have a 行政审批办公室."""
+        agency = self.agency()
+        return self.name if agency.pk == self.pk else f"{agency.name} {self.name}"
+
     def is_within(self, other: Organisation) -> bool:
         """True when self is `other` or below it."""
         return self.path.startswith(other.path)

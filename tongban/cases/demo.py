@@ -87,7 +87,8 @@ def load(log) -> None:
     submit("ent_zywl", demolish, _back(4), "管城区老旧人防工程拆除", "yellow-accept")
     submit("ent_hnap", fee, _back(8), "高新区智能仓储中心（1,850 平方米）", "deemed")
 
-    case = submit("ent_hnap", permit, _back(3), "金水区商业综合体", "supplement")
+    # The demo enterprise itself has a supplement to answer, so its home shows one.
+    case = submit("ent_zzcj", permit, _back(3), "金水区商业综合体", "supplement")
     material = permit.materials.order_by("order").first()
     at(_back(2), services.case_request_supplement, actor=clerk, case_id=case.pk, items=[
         {"material_id": material.pk, "problem": "缺少建设单位盖章页，请补充加盖公章的完整扫描件"},

@@ -88,6 +88,14 @@ def paragraphs(doc: Document) -> list[str]:
     return []
 
 
+def issuer(doc: Document) -> str:
+    """The agency the document speaks for, in its header and signature: the agency, never the
+    internal department that handled the case (行政审批办公室 is no legal issuer, and three
+    agencies have one). Taken from the case's organisation, as the content frozen at issue names
+    only the department."""
+    return doc.content.get("agency") or doc.case.organisation.agency().name
+
+
 def title(doc: Document) -> str:
     return doc.get_kind_display()
 
@@ -109,7 +117,7 @@ def render_docx(doc: Document) -> bytes:
     style.font.size = Pt(14)
     head = out.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = head.add_run(doc.content.get("organisation", ""))
+    run = head.add_run(issuer(doc))
     run.font.size = Pt(20)
     run.bold = True
     t = out.add_paragraph()
@@ -123,7 +131,7 @@ def render_docx(doc: Document) -> bytes:
     for text in paragraphs(doc):
         p = out.add_paragraph(text)
         p.paragraph_format.first_line_indent = Pt(28)
-    for text in ("", doc.content.get("organisation", ""), _d(doc.issued_on.isoformat())):
+    for text in ("", issuer(doc), _d(doc.issued_on.isoformat())):
         p = out.add_paragraph(text)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     buf = io.BytesIO()
@@ -146,7 +154,7 @@ def render_pdf(doc: Document) -> bytes:
     pdf.add_page()
     pdf.set_text_color(180, 0, 0)
     pdf.set_font("cjk", "B", 20)
-    pdf.cell(0, 12, doc.content.get("organisation", ""), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 12, issuer(doc), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(180, 0, 0)
     pdf.line(25, pdf.get_y() + 2, 185, pdf.get_y() + 2)
     pdf.ln(6)
@@ -162,7 +170,7 @@ def render_pdf(doc: Document) -> bytes:
         pdf.multi_cell(0, 8, "　　" + text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
     pdf.ln(10)
-    pdf.cell(0, 8, doc.content.get("organisation", ""), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, issuer(doc), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 8, _d(doc.issued_on.isoformat()), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("cjk", "", 9)

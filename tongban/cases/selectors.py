@@ -172,7 +172,7 @@ def public_progress(number: str, code: str) -> dict | None:
     data = {f: getattr(case, f) for f in fields}
     data.update({
         "version": {"name": case.version.name},
-        "organisation": {"name": case.organisation.name},
+        "organisation": {"name": case.organisation.name_with_agency},
         "applicant": mask_name(case.applicant_name),
         "steps": list(case.transitions.order_by("at", "id").values("action", "to_status", "at", "effective_on")),
     })

@@ -21,3 +21,5 @@ class CoreConfig(AppConfig):
 
         sweeps.register("core.event_retries", retry_event_deliveries, dt.timedelta(minutes=1))
         inbox.register("supervision")(supervision.press_items)
+
+        from . import home  # noqa: F401  register the applicant home sections

@@ -80,3 +80,7 @@ def mark_read(user, ids: list[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def unread(user, limit: int):
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at", "-id")[:limit]

@@ -31,3 +31,5 @@ class LicencesConfig(AppConfig):
         from .reuse import supply_materials
 
         register_material_provider(supply_materials)
+
+        from . import home  # noqa: F401  register the applicant home sections

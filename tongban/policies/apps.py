@@ -46,3 +46,5 @@ class PoliciesConfig(AppConfig):
                                shown_to=permissions.is_enterprise_user))
 
         from . import panels  # noqa: F401  register the dashboard panel
+
+        from . import home  # noqa: F401  register the applicant home sections

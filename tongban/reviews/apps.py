@@ -31,3 +31,5 @@ class ReviewsConfig(AppConfig):
         from .selectors import appeal_rating
 
         register_rating_lookup(appeal_rating)  # the requester's appeal page shows the rating
+
+        from . import home  # noqa: F401  register the applicant home sections
