@@ -8,13 +8,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与机构")
 
     def ready(self) -> None:
-        from tongban.core.api_auth import register_token_authenticator
+        from tongban.core.api_auth import register_session_gate, register_token_authenticator
         from tongban.core.menu import MenuEntry, register
 
         from . import permissions  # noqa: F401  grant the platform's permissions to the roles
         from .services import authenticate_token
 
         register_token_authenticator(authenticate_token)
+        from .twofactor import refuse_unverified_api_session
+
+        register_session_gate(refuse_unverified_api_session)
         register(
             MenuEntry(
                 _("工作"), _("我的待办"), "workspace:inbox", "inbox", "workspace.view_inbox", 0

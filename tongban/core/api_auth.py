@@ -10,11 +10,19 @@ from collections.abc import Callable
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 _token_authenticator: Callable[[str], object | None] | None = None
+# Raises PermissionDenied when a session may not use the API yet (accounts: two-factor login).
+_session_gate: Callable[[object], None] | None = None
 
 
 def register_token_authenticator(func: Callable[[str], object | None]) -> None:
     global _token_authenticator
     _token_authenticator = func
+
+
+def register_session_gate(func: Callable[[object], None]) -> None:
+    """`func(request)` runs after a session is recognised and raises PermissionDenied to refuse it."""
+    global _session_gate
+    _session_gate = func
 
 
 class TokenAuth(HttpBearer):
@@ -35,7 +43,12 @@ class SessionAuth(APIKeyHeader):
     param_name = "X-CSRFToken"
 
     def __call__(self, request):
-        return django_auth(request)
+        user = django_auth(request)
+        # A session that the pages would still send to the 2FA step must not act through the API
+        # either (issue 13 item 5); raising here answers 403 instead of falling through to anonymous.
+        if user and _session_gate is not None:
+            _session_gate(request)
+        return user
 
     def authenticate(self, request, key):  # pragma: no cover - __call__ is used
         return None
