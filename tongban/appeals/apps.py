@@ -24,6 +24,7 @@ class AppealsConfig(AppConfig):
         portal_link(PortalLink(_("知识库"), "appeals:kb_search", "book", 27))
         portal_link(PortalLink(_("我的诉求"), "appeals:my_appeals", "chat-square-text", 43, applicants_only=True))
 
-        from . import panels  # noqa: F401  register the dashboard panel
-
-        from . import home  # noqa: F401  register the applicant home sections
+        from . import (
+            home,  # noqa: F401  register the applicant home sections
+            panels,  # noqa: F401  register the dashboard panel
+        )

@@ -21,6 +21,7 @@ class CasesConfig(AppConfig):
         portal_link(PortalLink(_("进度查询"), "cases:progress", "search", 30))
         portal_link(PortalLink(_("我的办件"), "cases:my_cases", "folder2-open", 40, applicants_only=True))
 
-        from . import panels  # noqa: F401  register the dashboard panel
-
-        from . import home  # noqa: F401  register the applicant home sections
+        from . import (
+            home,  # noqa: F401  register the applicant home sections
+            panels,  # noqa: F401  register the dashboard panel
+        )

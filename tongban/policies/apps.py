@@ -45,6 +45,7 @@ class PoliciesConfig(AppConfig):
         portal_link(PortalLink(_("我的政策"), "policies:mine", "stars", 44, applicants_only=True,
                                shown_to=permissions.is_enterprise_user))
 
-        from . import panels  # noqa: F401  register the dashboard panel
-
-        from . import home  # noqa: F401  register the applicant home sections
+        from . import (
+            home,  # noqa: F401  register the applicant home sections
+            panels,  # noqa: F401  register the dashboard panel
+        )

@@ -6,7 +6,13 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tongban.core.applicant_home import SHORT_LIST, HomeItem, HomeSection, register, register_case_links
+from tongban.core.applicant_home import (
+    SHORT_LIST,
+    HomeItem,
+    HomeSection,
+    register,
+    register_case_links,
+)
 
 from .models import Rating
 from .services import APPEAL_RATEABLE, CASE_RATEABLE
