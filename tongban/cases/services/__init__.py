@@ -17,6 +17,16 @@ from ._common import (
     forget_progress,
     recompute_clock,
 )
+from .flow import (
+    case_decide,
+    case_deliver,
+    case_extend,
+    case_pause,
+    case_resume,
+    case_submit_review,
+    case_terminate,
+    case_withdraw,
+)
 from .submission import (  # noqa: F401
     application_closed,
     application_version,
@@ -25,20 +35,12 @@ from .submission import (  # noqa: F401
     case_submit,
 )
 from .supervision import case_press, recompute_open_cases
-from .transitions import (
+from .window import (
     case_accept,
-    case_decide,
     case_deem_accept,
-    case_deliver,
-    case_extend,
-    case_pause,
     case_reject,
     case_request_supplement,
-    case_resume,
-    case_submit_review,
     case_supplement,
-    case_terminate,
-    case_withdraw,
 )
 
 __all__ = [
