@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 
@@ -81,3 +82,34 @@ class EnterpriseUserFactory(ApplicantFactory):
     kind = User.Kind.ENTERPRISE
     citizen_id = ""
     enterprise = factory.SubFactory(EnterpriseFactory)
+
+
+@contextlib.contextmanager
+def demo_loaded(django_db_blocker, tmp_path_factory, name: str):
+    """The demo, loaded once for a test module inside a transaction that is rolled back after
+    it; its on-commit work (notifications, enqueued tasks) runs as after a real commit, and its
+    uploads go to a temporary directory."""
+    from unittest import mock
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import TestCase, override_settings
+
+    from tongban.core.calendar_store import invalidate
+    from tongban.policies import demo as policies_demo
+
+    storage = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                           "OPTIONS": {"location": str(tmp_path_factory.mktemp(name))}}}
+    with (
+        django_db_blocker.unblock(),
+        override_settings(STORAGES={**settings.STORAGES, **storage}),
+        # The generated enterprise population only adds volume; 3,000 would triple the load time.
+        mock.patch.object(policies_demo, "N_GENERATED", 60),
+        transaction.atomic(),
+    ):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("demo", "--quiet")
+        yield
+        transaction.set_rollback(True)
+    invalidate()  # the in-process calendar must not outlive the rolled-back rows

@@ -11,22 +11,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from html.parser import HTMLParser
-from unittest import mock
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, TestCase, override_settings
+from django.test import Client
 from django.urls import Resolver404, resolve
 
 from tongban.accounts.demo import logins
 from tongban.accounts.models import User
-from tongban.core.calendar_store import invalidate
 from tongban.core.menu import menu_for
 from tongban.core.portal_nav import links_for
-from tongban.policies import demo as policies_demo
+
+from .factories import demo_loaded
 
 DEPTH = 2
 PER_PATTERN = 2  # instances of one URL name (different ids or queries) followed per persona
@@ -74,26 +71,11 @@ def _pattern(url: str) -> tuple[str, bool]:
     return match.view_name, getattr(match.func, "login_required", True) is False
 
 
+
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, loaded once and rolled back after the module; its on-commit work (notifications,
-    enqueued tasks) runs as it would after a real commit."""
-    storage = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                           "OPTIONS": {"location": str(tmp_path_factory.mktemp("walk-attachments"))}}}
-    from django.conf import settings
-
-    with (
-        django_db_blocker.unblock(),
-        override_settings(STORAGES={**settings.STORAGES, **storage}),
-        # The generated enterprise population only adds volume; 3,000 would triple the load time.
-        mock.patch.object(policies_demo, "N_GENERATED", 60),
-        transaction.atomic(),
-    ):
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            call_command("demo", "--quiet")
+    with demo_loaded(django_db_blocker, tmp_path_factory, "walk-attachments"):
         yield
-        transaction.set_rollback(True)
-    invalidate()  # the in-process calendar must not outlive the rolled-back rows
 
 
 @pytest.fixture

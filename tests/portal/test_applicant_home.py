@@ -3,38 +3,20 @@ modules register (core.applicant_home); an anonymous visitor sees the public por
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, TestCase, override_settings
+from django.test import Client
 
 from tongban.accounts.models import User
 from tongban.cases.models import Case
-from tongban.core.calendar_store import invalidate
 from tongban.licences.selectors import my_licences
-from tongban.policies import demo as policies_demo
+
+from ..factories import demo_loaded
 
 
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, loaded once for the module and rolled back after it."""
-    from django.conf import settings
-
-    storage = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                           "OPTIONS": {"location": str(tmp_path_factory.mktemp("home-attachments"))}}}
-    with (
-        django_db_blocker.unblock(),
-        override_settings(STORAGES={**settings.STORAGES, **storage}),
-        mock.patch.object(policies_demo, "N_GENERATED", 60),
-        transaction.atomic(),
-    ):
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            call_command("demo", "--quiet")
+    with demo_loaded(django_db_blocker, tmp_path_factory, "home-attachments"):
         yield
-        transaction.set_rollback(True)
-    invalidate()
 
 
 @pytest.fixture
