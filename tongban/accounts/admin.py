@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, Enterprise, Organisation, StaffRole, User
+from .models import ApiToken, EnforcementCertificate, Enterprise, Organisation, StaffRole, User
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -44,3 +44,9 @@ class EnterpriseAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("prefix", "digest", "created_at", "last_used_at")
+
+
+@admin.register(EnforcementCertificate)
+class EnforcementCertificateAdmin(admin.ModelAdmin):
+    list_display = ("number", "user", "issuing_authority", "valid_from", "valid_until", "revoked_at")
+    search_fields = ("number", "user__username", "user__real_name")

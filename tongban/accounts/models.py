@@ -84,6 +84,7 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("督查人员")  # sees warnings, presses overdue work
     INSPECTOR = "inspector", _("执法人员")  # drawn for random inspections
     CREDIT_ADMIN = "credit_admin", _("信用管理员")  # keeps credit records and lists
+    LEGAL_REVIEWER = "legal_reviewer", _("法制审核人员")  # 法制审核 of penalty decisions (行政处罚法 §58)
     ADMIN = "admin", _("系统管理员")  # organisations, users, roles, catalog
 
 
@@ -227,3 +228,37 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class EnforcementCertificate(models.Model):
+    """An officer's 行政执法证. Inspections and enforcement both require a valid one: officers show
+    it on their own initiative (《行政处罚法》第四十二条、第五十五条), and an expired or revoked
+    certificate cannot be drawn for an inspection or sign an enforcement act."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("持证人")
+    )
+    number = models.CharField(_("执法证号"), max_length=40, unique=True)
+    issuing_authority = models.CharField(_("发证机关"), max_length=100)
+    valid_from = models.DateField(_("有效期起"))
+    valid_until = models.DateField(_("有效期至"))
+    revoked_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
+    revoked_reason = models.CharField(_("注销原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("行政执法证")
+        verbose_name_plural = _("行政执法证")
+        ordering = ["user_id", "-valid_until"]
+        constraints = [
+            models.CheckConstraint(
+                name="certificate_valid_range",
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                violation_error_message=_("执法证有效期止不能早于起始日。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def is_valid_on(self, day) -> bool:
+        return self.revoked_at is None and self.valid_from <= day <= self.valid_until

@@ -52,3 +52,31 @@ def supervisors_of(organisation: Organisation) -> list[User]:
             organisation__path__in=prefixes, roles__role=Role.SUPERVISOR, is_active=True
         ).distinct()
     )
+
+
+def valid_certificate(user, *, on):
+    """The officer's 行政执法证 valid on `on`, or None (《行政处罚法》第四十二条: officers hold
+    enforcement certificates; an expired or revoked one does not count)."""
+    from .models import EnforcementCertificate
+
+    return (
+        EnforcementCertificate.objects.filter(
+            user=user, revoked_at__isnull=True, valid_from__lte=on, valid_until__gte=on
+        )
+        .order_by("-valid_until")
+        .first()
+    )
+
+
+def certified_user_ids(user_ids, *, on) -> set[int]:
+    """Of `user_ids`, those holding a valid 行政执法证 on `on` (one query)."""
+    from .models import EnforcementCertificate
+
+    return set(
+        EnforcementCertificate.objects.filter(
+            user_id__in=list(user_ids),
+            revoked_at__isnull=True,
+            valid_from__lte=on,
+            valid_until__gte=on,
+        ).values_list("user_id", flat=True)
+    )

@@ -1,0 +1,131 @@
+"""Publicly verifiable random selection (algorithm ``tongban-draw-1``).
+
+Used by random inspections (双随机: objects, then inspectors) and by the ledger's re-checks
+(回头看). The point is that nobody in the office can steer or silently redo a draw:
+
+1. Before the draw, the inputs are frozen and *committed*: the SHA-256 of each frozen list
+   (:func:`list_hash`) and the parameters go into a canonical JSON document whose SHA-256 is the
+   commitment (:func:`commitment`). The commitment is published.
+2. Only afterwards the seed is fixed from public numbers announced after the commitment (a public
+   lottery's result, RFC 3797 style), entered by one person and confirmed by another:
+   ``seed = SHA-256(commitment_hex + "|" + ",".join(numbers))`` (:func:`seed_from`).
+3. Every candidate gets a rank ``SHA-256(seed_hex + "|" + label + "|" + id)`` (:func:`rank`); a
+   stratum of n candidates at ratio r selects the k = ceil(n × r) candidates with the smallest
+   ranks (k capped at n; exact rational arithmetic, so a ratio of 2% of 150 gives 3, and any
+   positive ratio of a non-empty stratum gives at least 1). Ties (never seen in practice) break
+   by id. Under SHA-256 as a random function every k-subset is equally likely, the result does
+   not depend on the order in which lists were stored, and anyone can recompute it with Python's
+   standard library alone (see ``scripts/redraw.py`` and ``docs/inspections-draw.md``).
+
+Ids are strings (e.g. a 统一社会信用代码 or ``"obj:123"``); labels name the stratum or the purpose
+(``"objects:high"``, ``"inspectors:obj:123"``) so that two selections from one seed are independent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import math
+from collections.abc import Callable, Iterable
+from fractions import Fraction
+
+ALGORITHM = "tongban-draw-1"
+
+
+def canonical_json(obj) -> bytes:
+    """The one byte representation hashed for a commitment (sorted keys, no spaces, UTF-8)."""
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def list_hash(ids: Iterable[str]) -> str:
+    """SHA-256 of the sorted ids, one per line, each followed by a newline (UTF-8)."""
+    h = hashlib.sha256()
+    for item in sorted(set(ids)):
+        h.update(item.encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def commitment(document: dict) -> str:
+    """SHA-256 of the canonical JSON of the commitment document (it must name ``algorithm``)."""
+    if document.get("algorithm") != ALGORITHM:
+        raise ValueError("commitment document must name the algorithm version")
+    return hashlib.sha256(canonical_json(document)).hexdigest()
+
+
+def normalise_numbers(numbers: Iterable[str]) -> list[str]:
+    """Public numbers as entered: each stripped of spaces; digits only, leading zeros kept."""
+    out = []
+    for raw in numbers:
+        value = "".join(str(raw).split())
+        if not value.isdigit():
+            raise ValueError(f"not a public number: {raw!r}")
+        out.append(value)
+    if not out:
+        raise ValueError("at least one public number is needed")
+    return out
+
+
+def seed_from(commitment_hex: str, numbers: Iterable[str]) -> str:
+    return hashlib.sha256(
+        (commitment_hex + "|" + ",".join(normalise_numbers(numbers))).encode("utf-8")
+    ).hexdigest()
+
+
+def rank(seed_hex: str, label: str, item_id: str) -> bytes:
+    return hashlib.sha256(f"{seed_hex}|{label}|{item_id}".encode()).digest()
+
+
+def sample_size(n: int, ratio) -> int:
+    """k = ceil(n × ratio), capped at n. ``ratio`` is a Fraction, a Decimal, an int or a decimal
+    string such as ``"0.02"`` (never a float: 0.1 + 0.2 is not 0.3)."""
+    if isinstance(ratio, float):
+        raise TypeError("ratio must be exact (str, Decimal or Fraction), not float")
+    r = Fraction(str(ratio)) if not isinstance(ratio, Fraction) else ratio
+    if r < 0 or r > 1:
+        raise ValueError("ratio must be between 0 and 1")
+    return min(n, math.ceil(n * r))
+
+
+def ranked(seed_hex: str, label: str, ids: Iterable[str]) -> list[str]:
+    """All ids ordered by rank (smallest first)."""
+    prefix = hashlib.sha256(f"{seed_hex}|{label}|".encode())
+    keyed = []
+    for item in ids:
+        h = prefix.copy()
+        h.update(item.encode("utf-8"))
+        keyed.append((h.digest(), item))
+    keyed.sort()
+    return [item for _, item in keyed]
+
+
+def select(seed_hex: str, label: str, ids: Iterable[str], k: int) -> list[str]:
+    """The k ids with the smallest ranks, in rank order (a stratum's sample)."""
+    if k <= 0:
+        return []
+    prefix = hashlib.sha256(f"{seed_hex}|{label}|".encode())
+
+    def keyed():
+        for item in ids:
+            h = prefix.copy()
+            h.update(item.encode("utf-8"))
+            yield (h.digest(), item)
+
+    return [item for _, item in heapq.nsmallest(k, keyed())]
+
+
+def select_eligible(
+    seed_hex: str, label: str, ids: Iterable[str], k: int, eligible: Callable[[str], bool]
+) -> list[str]:
+    """The first k ids in rank order that pass ``eligible`` (e.g. inspectors without a conflict
+    with this object); fewer when the pool is short — the caller must refuse, never fill up."""
+    chosen = []
+    for item in ranked(seed_hex, label, ids):
+        if eligible(item):
+            chosen.append(item)
+            if len(chosen) == k:
+                break
+    return chosen
