@@ -1,4 +1,5 @@
-"""E-licences: SM2/SM3 sign and verify per second per core; verification page requests/s.
+"""E-licences: SM2/SM3 sign and verify per second per core; verification page requests/s, with the
+SM2 verification memo on and off (TONGBAN_VERIFY_MEMO=0), beside /ping on the same server.
 
 The verification page (the QR target) is measured under a burst of scans through gunicorn.
 
@@ -96,7 +97,7 @@ def _load(port: int, paths: list[str], clients: int, seconds: float) -> tuple[li
             elapsed = time.perf_counter() - t0
             with lock:
                 timings.append(elapsed)
-                if response.status != 200 or "证照有效".encode() not in body:
+                if response.status != 200 or (path != "/ping" and "证照有效".encode() not in body):
                     errors.append(f"{path} {response.status}")
         conn.close()
 
@@ -121,10 +122,21 @@ def run() -> None:
     _setup(url)
     codes = _licences(count)
     paths = [f"/licences/check/{c}/" for c in codes]
+    rows = []
+    for memo in ("1", "0"):
+        rows += _serve_and_load(url, paths, clients, seconds, workers, memo)
+    rows += _serve_and_load(url, ["/ping"], clients, seconds, workers, "1", label="/ping (same server, reference)")
+    print(f"burst of QR scans: {clients} concurrent clients for {seconds:.0f} s, gunicorn {workers} workers, "
+          f"{os.cpu_count()} cores, {url.split(':', 1)[0]}; load average {os.getloadavg()[0]:.2f}")
+    print_table(["verification page /licences/check/<code>/", "SM2 memo", "requests", "requests/s", "p50", "p95", "max"], rows)
+
+
+def _serve_and_load(url, paths, clients, seconds, workers, memo, label=None) -> list[list]:
     port = 8124
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tongban.settings"}
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tongban.settings", "TONGBAN_VERIFY_MEMO": memo}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "tongban.wsgi", "-b", f"127.0.0.1:{port}",
                                "-w", str(workers), "--log-level", "warning"], env=env)
+    memo_label = "on" if memo == "1" else "off"
     try:
         for _ in range(100):
             try:
@@ -135,16 +147,16 @@ def run() -> None:
         time.sleep(1)
         _load(port, paths[:8], 4, 2)  # warm every worker
         rows = []
-        for label, subset in (("one licence scanned by everyone", paths[:1]), (f"{len(paths)} different licences", paths)):
+        cases = [(label, paths)] if label else [("one licence scanned by everyone", paths[:1]),
+                                               (f"{len(paths)} different licences", paths)]
+        for name, subset in cases:
             timings, errors = _load(port, subset, clients, seconds)
             if errors:
                 print(f"  non-200 or wrong answers: {len(errors)} e.g. {errors[:3]}")
             timings.sort()
-            rows.append([label, len(timings), f"{len(timings) / seconds:,.0f}", f"{statistics.median(timings) * 1e3:.0f} ms",
+            rows.append([name, memo_label, len(timings), f"{len(timings) / seconds:,.0f}", f"{statistics.median(timings) * 1e3:.0f} ms",
                          f"{timings[int(0.95 * len(timings))] * 1e3:.0f} ms", f"{timings[-1] * 1e3:.0f} ms"])
     finally:
         server.terminate()
         server.wait()
-    print(f"burst of QR scans: {clients} concurrent clients for {seconds:.0f} s, gunicorn {workers} workers, "
-          f"{os.cpu_count()} cores, {url.split(':', 1)[0]}")
-    print_table(["verification page /licences/check/<code>/", "requests", "requests/s", "p50", "p95", "max"], rows)
+    return rows
