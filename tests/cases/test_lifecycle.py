@@ -59,9 +59,12 @@ def _lifecycle(submit, clerk, reviewer, approver, enterprise_user, pin_today):
     assert case.status == Status.REVIEW and case.paused_days == 4
     assert case.promised_due == cal.add_workdays(D(2025, 10, 14), 4)
 
-    case = services.case_extend(actor=approver, case_id=case.pk, reason="需征求规划部门意见")
+    services.case_extension_request(actor=reviewer, case_id=case.pk, reason="需征求规划部门意见")
+    services.case_extension_decide(actor=approver, case_id=case.pk, approve=True, note="同意")
+    case = Case.objects.get(pk=case.pk)
     assert case.extension_days == 10
     assert case.legal_due == cal.add_workdays(D(2025, 9, 24), 20 + 10 + 4)
+    assert case.promised_due == cal.add_workdays(D(2025, 10, 14), 4)  # the item keeps its promise
 
     case = services.case_submit_review(actor=reviewer, case_id=case.pk, opinion="符合条件", recommend="approve")
     assert case.status == Status.DECISION
@@ -75,8 +78,9 @@ def _lifecycle(submit, clerk, reviewer, approver, enterprise_user, pin_today):
     kinds = list(case.documents.values_list("kind", flat=True))
     assert kinds == ["acceptance", "exclusion", "extension", "approval"]
     actions = list(Transition.objects.filter(case=case).values_list("action", flat=True))
-    assert actions == ["submit", "accept", "pause", "resume", "extend", "submit_review", "decide", "deliver"]
-    assert AuditEvent.objects.filter(action__startswith="case.", object_id=str(case.pk)).count() == 8
+    assert actions == ["submit", "accept", "pause", "resume", "request_extension", "approve_extension",
+                       "submit_review", "decide", "deliver"]
+    assert AuditEvent.objects.filter(action__startswith="case.", object_id=str(case.pk)).count() == 9
 
 
 def test_resubmitting_the_same_form_makes_one_case(enterprise_user, version):
@@ -246,11 +250,12 @@ def test_sweep_marks_yellow_then_red_and_is_idempotent(submit, clerk, pin_today)
 
 def test_extension_only_once_and_only_by_an_approver(submit, clerk, reviewer, approver):
     case = services.case_accept(actor=clerk, case_id=submit().pk)
+    services.case_extension_request(actor=reviewer, case_id=case.pk, reason="情况复杂")
     with pytest.raises(PermissionDenied):
-        services.case_extend(actor=reviewer, case_id=case.pk, reason="x")
-    services.case_extend(actor=approver, case_id=case.pk, reason="情况复杂")
-    with pytest.raises(Conflict, match="不得再次延期"):
-        services.case_extend(actor=approver, case_id=case.pk, reason="再延")
+        services.case_extension_decide(actor=reviewer, case_id=case.pk, approve=True)
+    services.case_extension_decide(actor=approver, case_id=case.pk, approve=True)
+    with pytest.raises(Conflict, match="只能延长一次"):
+        services.case_extension_request(actor=reviewer, case_id=case.pk, reason="再延")
 
 
 @pytest.mark.parametrize(

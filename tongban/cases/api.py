@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -48,6 +48,7 @@ class CaseOut(Schema):
     provisional: bool
     supplement_count: int
     extension_days: int
+    promised_extension_days: int
     paused_days: int
     decision: str
     row_version: int
@@ -65,8 +66,32 @@ class CaseOut(Schema):
         return obj.get_status_display()
 
 
+class ExtensionOut(Schema):
+    id: int
+    status: str
+    days: int
+    reason: str
+    requested_by: str
+    requested_at: dt.datetime | None
+    legal_due_before: dt.date | None
+    decided_by: str
+    decided_on: dt.date | None
+    decision_note: str
+    moves_promised: bool
+    legal_due_after: dt.date | None
+
+    @staticmethod
+    def resolve_requested_by(obj) -> str:
+        return obj.requested_by.display_name if obj.requested_by_id else ""
+
+    @staticmethod
+    def resolve_decided_by(obj) -> str:
+        return obj.decided_by.display_name if obj.decided_by_id else ""
+
+
 class CaseDetailOut(CaseOut):
     query_code: str
+    extensions: list[ExtensionOut]  # 延期申请 and the head's answers (第四十二条)
     timeline: list[TransitionOut]
     available_actions: list[str]  # what the caller may do now; clients read it, never re-derive it
 
@@ -75,8 +100,19 @@ class CaseDetailOut(CaseOut):
         return [a.value for a in available_actions(context["request"].user, obj)]
 
     @staticmethod
-    def resolve_timeline(obj: Case):
-        return list(selectors.timeline(obj))
+    def resolve_timeline(obj: Case, context):
+        return list(selectors.timeline(obj, internal=_is_staff(context)))
+
+    @staticmethod
+    def resolve_extensions(obj: Case, context):
+        rows = obj.extensions.select_related("requested_by", "decided_by")
+        # the applicant hears of an approved extension only (its written notice), not the deliberation
+        return list(rows if _is_staff(context) else rows.filter(status="approved"))
+
+
+def _is_staff(context) -> bool:
+    user = context["request"].user
+    return bool(getattr(user, "is_staff_member", False) or user.is_superuser)
 
 
 class PublicProgressOut(Schema):
@@ -136,9 +172,14 @@ class ResumeIn(Versioned):
     findings: str = ""
 
 
-class ExtendIn(Versioned):
+class ExtensionRequestIn(Versioned):
     reason: str
-    days: int = 10
+    days: int | None = Field(None, description="延长的工作日数；缺省为本事项可延长的全部期限（一般为十个工作日）")
+
+
+class ExtensionDecideIn(Versioned):
+    approve: bool
+    note: str = Field("", description="审批意见；不批准时必填")
 
 
 class DecideIn(Versioned):
@@ -239,11 +280,40 @@ def case_resume(request, case_id: int, payload: ResumeIn):
     return _full(request.user, case_id)
 
 
-@router.post("/{case_id}/extend", response=CaseDetailOut, operation_id="case_extend", summary="延长审批期限（仅一次）")
-def case_extend(request, case_id: int, payload: ExtendIn):
-    services.case_extend(actor=request.user, case_id=case_id, reason=payload.reason, days=payload.days,
-                         expected_version=payload.row_version)
+@router.post("/{case_id}/extension-request", response=CaseDetailOut, operation_id="case_extension_request",
+             summary="申请延长审批期限（承办人，法定期限届满前；《行政许可法》第四十二条）")
+def case_extension_request(request, case_id: int, payload: ExtensionRequestIn):
+    services.case_extension_request(actor=request.user, case_id=case_id, reason=payload.reason, days=payload.days,
+                                    expected_version=payload.row_version)
     return _full(request.user, case_id)
+
+
+@router.post("/{case_id}/extension-decision", response=CaseDetailOut, operation_id="case_extension_decide",
+             summary="批准或不批准延期申请（本行政机关负责人，不能审批本人的申请）")
+def case_extension_decide(request, case_id: int, payload: ExtensionDecideIn):
+    services.case_extension_decide(actor=request.user, case_id=case_id, approve=payload.approve, note=payload.note,
+                                   expected_version=payload.row_version)
+    return _full(request.user, case_id)
+
+
+class GoneOut(Schema):
+    code: str
+    message: str
+
+
+EXTEND_GONE = (
+    "依据《中华人民共和国行政许可法》第四十二条，延长审批期限须由承办人提出申请、再由本行政机关负责人批准："
+    "请改用 POST /api/v1/cases/{case_id}/extension-request（case_extension_request）提出申请，"
+    "由另一位负责人通过 POST /api/v1/cases/{case_id}/extension-decision（case_extension_decide）审批。"
+)
+
+
+@router.post("/{case_id}/extend", response={410: GoneOut}, operation_id="case_extend", deprecated=True,
+             summary="已停用：延期改为申请与审批两步（见 case_extension_request、case_extension_decide）")
+def case_extend(request, case_id: int):
+    """Kept so that clients written against the direct extension get a clear answer, not a 404."""
+    get_case_for(request.user, case_id)  # out of scope is still a 404
+    return 410, {"code": "gone", "message": EXTEND_GONE}
 
 
 class ReviewIn(Versioned):
