@@ -124,10 +124,38 @@ def test_dangerous_or_oversized_uploads_are_refused(enterprise_user, version, na
                              files=files, submission_key="bad")
     assert message in str(exc.value) and materials[1].name in str(exc.value)
     assert Case.objects.count() == 0 and not Attachment.objects.exists()
-    # The refused file never reaches the disk.
+    # Neither the refused file nor the good one checked before it reaches the disk.
+    assert _stored_files() == []
+
+
+def _stored_files() -> list[Path]:
     root = Path(default_storage.location)
-    written = [p.read_bytes() for p in root.rglob("*") if p.is_file()] if root.exists() else []
-    assert data not in written
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_a_refused_submission_names_every_refused_file_and_stores_none(enterprise_user, version):
+    first, second = version.materials.all()
+    files = {str(first.pk): pdf("a.pdf", document_javascript()), str(second.pk): pdf("b.exe.pdf", blank_pdf(842, 595))}
+    with pytest.raises(ValidationError) as exc:
+        services.case_submit(actor=enterprise_user, version=version, data={"contact_name": "王", "contact_phone": "1"},
+                             files=files, submission_key="two-bad")
+    errors = exc.value.message_dict
+    assert "JavaScript" in errors[f"material_{first.pk}"][0] and ".exe" in errors[f"material_{second.pk}"][0]
+    assert "联系电话应为 7-12 位数字。" in errors["contact_phone"]  # every problem at once
+    assert _stored_files() == [] and not Attachment.objects.exists()
+
+
+def test_a_refused_supplement_stores_none_of_its_files(submit, clerk, enterprise_user, version):
+    case = submit()
+    material = version.materials.first()
+    services.case_request_supplement(actor=clerk, case_id=case.pk, items=[
+        {"material_id": material.pk, "problem": "缺少盖章页"}, {"name": "授权委托书", "problem": "未提供"}])
+    before = sorted(_stored_files())
+    with pytest.raises(ValidationError, match="嵌入的文件"):
+        services.case_supplement(actor=enterprise_user, case_id=case.pk,
+                                 files={str(material.pk): pdf("盖章页.pdf"), "other_1": pdf("委托书.pdf", embedded_file())})
+    assert sorted(_stored_files()) == before
+    assert Case.objects.get(pk=case.pk).status == Status.SUPPLEMENT
 
 
 def test_a_supplement_with_active_content_is_refused_and_the_case_waits(submit, clerk, enterprise_user, version):
