@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, Router, Schema
-from ninja.files import UploadedFile
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from tongban.catalog.models import ServiceItem
 from tongban.core import ratelimit
+from tongban.core.api_forms import files_named, multipart_body, parse_form
 from tongban.core.pagination import PageNumberPagination
 
 from . import selectors, services
@@ -128,14 +128,26 @@ class PublicProgressOut(Schema):
 
 
 class SubmitIn(Schema):
-    item_id: int
-    submission_key: str
-    contact_name: str
-    contact_phone: str
+    item_id: int = Field(description="事项 id：catalog_list_items / catalog_get_item 返回的 id")
+    submission_key: str = Field(
+        description="提交标识（幂等键）：同一申请人重复提交同一标识只生成一个办件",
+        json_schema_extra={"minLength": 1, "maxLength": 64},
+    )
+    contact_name: str = Field(description="联系人", json_schema_extra={"minLength": 1})
+    contact_phone: str = Field(description="联系电话，7-12 位数字", json_schema_extra={"pattern": "^[0-9]{7,12}$"})
     project_name: str = ""
     address: str = ""
     summary: str = ""
-    licence_reuse: bool = False  # the applicant authorises looking up their e-licences (免证可办)
+    # the applicant authorises looking up their e-licences (免证可办)
+    licence_reuse: bool = Field(False, description="授权查询本人/本单位电子证照，可免提交由证照提供的材料")
+
+
+MATERIAL_FILE = r"^material_[0-9]+$"
+MATERIAL_NOTE = (
+    "申请材料文件，字段名为 material_<材料 id>，材料 id 见 catalog_get_item 的 materials[].id；"
+    "materials[].required 为 true 且 omittable 不为 true 的材料必须上传"
+)
+OTHER_FILE = r"^other_[0-9]+$"
 
 
 class Versioned(Schema):
@@ -226,11 +238,13 @@ def case_get(request, case_id: int):
     return _full(request.user, case_id)
 
 
-@router.post("/", response={201: CaseDetailOut}, operation_id="case_submit", summary="提交申请（同一 submission_key 只生成一个办件）")
-def case_submit(request, payload: Form[SubmitIn], files: File[list[UploadedFile]] = None):
+@router.post("/", response={201: CaseDetailOut}, operation_id="case_submit", summary="提交申请（同一 submission_key 只生成一个办件）",
+             openapi_extra=multipart_body(SubmitIn, files={MATERIAL_FILE: MATERIAL_NOTE}))
+def case_submit(request):
+    payload = parse_form(request, SubmitIn)
     item = get_object_or_404(ServiceItem.objects.select_related("current_version"), pk=payload.item_id)
     version = services.application_version(item)  # 422 naming why when the item is closed
-    uploads = {k.removeprefix("material_"): f for k, f in request.FILES.items() if k.startswith("material_")}
+    uploads = files_named(request, r"material_([0-9]+)")
     case = services.case_apply(
         actor=request.user, version=version, data=payload.dict(), files=uploads,
         submission_key=payload.submission_key, authorise_reuse=payload.licence_reuse,
@@ -259,10 +273,23 @@ def case_request_supplement(request, case_id: int, payload: SupplementRequestIn)
     return _full(request.user, case_id)
 
 
-@router.post("/{case_id}/supplement", response=CaseDetailOut, operation_id="case_supplement", summary="申请人补正材料")
-def case_supplement(request, case_id: int, note: Form[str] = "", files: File[list[UploadedFile]] = None):
-    uploads = {k.removeprefix("material_"): f for k, f in request.FILES.items() if k.startswith("material_")}
-    services.case_supplement(actor=request.user, case_id=case_id, files=uploads, note=note)
+class SupplementIn(Schema):
+    note: str = Field("", description="补正说明")
+    row_version: int | None = Field(None, description="办件的 row_version；已被他人处理时返回 409")
+
+
+@router.post("/{case_id}/supplement", response=CaseDetailOut, operation_id="case_supplement", summary="申请人补正材料",
+             description="补正通知（case_get 的文书与办理过程）所列的全部材料须一次补齐。",
+             openapi_extra=multipart_body(SupplementIn, files={
+                 MATERIAL_FILE: "补正通知所列的申请材料，字段名为 material_<材料 id>",
+                 OTHER_FILE: "补正通知所列的其他材料（不属于事项材料清单的），字段名为 other_<该项在补正通知中的序号，从 0 起>",
+             }))
+def case_supplement(request, case_id: int):
+    payload = parse_form(request, SupplementIn)
+    uploads = files_named(request, r"material_([0-9]+)")
+    uploads.update({f"other_{n}": f for n, f in files_named(request, r"other_([0-9]+)").items()})
+    services.case_supplement(actor=request.user, case_id=case_id, files=uploads, note=payload.note,
+                             expected_version=payload.row_version)
     return _full(request.user, case_id)
 
 
