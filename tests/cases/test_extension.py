@@ -67,7 +67,7 @@ def test_article_42_nobody_approves_their_own_request(accepted, approver, head_b
     case = Case.objects.get(pk=accepted.pk)
     assert Action.DECIDE_EXTENSION not in available_actions(approver, case)
     assert Action.DECIDE_EXTENSION in available_actions(head_b, case)
-    with pytest.raises(PermissionDenied, match="第四十二条.*不能审批自己提出的延期申请"):
+    with pytest.raises(PermissionDenied, match=r"第四十二条.*不能审批自己提出的延期申请"):
         services.case_extension_decide(actor=approver, case_id=case.pk, approve=True)
     assert Extension.objects.get().status == Extension.Status.PENDING
     assert Case.objects.get(pk=case.pk).legal_due == D(2025, 9, 30)
@@ -178,7 +178,7 @@ def test_approval_after_the_legal_period_has_run_out_is_refused(accepted, review
     pin_today(D(2025, 9, 30))
     services.case_extension_request(actor=reviewer, case_id=accepted.pk, reason="材料复杂")
     pin_today(D(2025, 10, 9))
-    with pytest.raises(Conflict, match="第四十二条.*不能再批准延期"):
+    with pytest.raises(Conflict, match=r"第四十二条.*不能再批准延期"):
         services.case_extension_decide(actor=approver, case_id=accepted.pk, approve=True)
     assert Extension.objects.get().status == "pending"
 
