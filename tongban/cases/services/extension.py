@@ -117,7 +117,7 @@ def case_extension_decide(
     case = _lock(actor, case_id, "decide_extension", expected_version)
     _require_staff(actor, "decide_extension", case)
     request = (
-        Extension.objects.select_for_update()
+        Extension.objects.select_for_update(of=("self",))
         .select_related("requested_by")
         .filter(case=case, status=Extension.Status.PENDING)
         .first()
