@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 OPERATIONS = {
     "case_submit", "case_get", "case_list", "case_accept", "case_reject", "case_request_supplement",
-    "case_supplement", "case_pause", "case_resume", "case_extend", "case_decide", "case_withdraw",
+    "case_supplement", "case_pause", "case_resume", "case_extend", "case_extension_request", "case_extension_decide", "case_decide", "case_withdraw",
     "case_public_query",
 }
 

@@ -59,9 +59,12 @@ def _lifecycle(submit, clerk, reviewer, approver, enterprise_user, pin_today):
     assert case.status == Status.REVIEW and case.paused_days == 4
     assert case.promised_due == cal.add_workdays(D(2025, 10, 14), 4)
 
-    case = services.case_extend(actor=approver, case_id=case.pk, reason="需征求规划部门意见")
+    services.case_extension_request(actor=reviewer, case_id=case.pk, reason="需征求规划部门意见")
+    services.case_extension_decide(actor=approver, case_id=case.pk, approve=True, note="同意")
+    case = Case.objects.get(pk=case.pk)
     assert case.extension_days == 10
     assert case.legal_due == cal.add_workdays(D(2025, 9, 24), 20 + 10 + 4)
+    assert case.promised_due == cal.add_workdays(D(2025, 10, 14), 4)  # the item keeps its promise
 
     case = services.case_submit_review(actor=reviewer, case_id=case.pk, opinion="符合条件", recommend="approve")
     assert case.status == Status.DECISION
@@ -75,8 +78,9 @@ def _lifecycle(submit, clerk, reviewer, approver, enterprise_user, pin_today):
     kinds = list(case.documents.values_list("kind", flat=True))
     assert kinds == ["acceptance", "exclusion", "extension", "approval"]
     actions = list(Transition.objects.filter(case=case).values_list("action", flat=True))
-    assert actions == ["submit", "accept", "pause", "resume", "extend", "submit_review", "decide", "deliver"]
-    assert AuditEvent.objects.filter(action__startswith="case.", object_id=str(case.pk)).count() == 8
+    assert actions == ["submit", "accept", "pause", "resume", "request_extension", "approve_extension",
+                       "submit_review", "decide", "deliver"]
+    assert AuditEvent.objects.filter(action__startswith="case.", object_id=str(case.pk)).count() == 9
 
 
 def test_resubmitting_the_same_form_makes_one_case(enterprise_user, version):
@@ -120,10 +124,38 @@ def test_dangerous_or_oversized_uploads_are_refused(enterprise_user, version, na
                              files=files, submission_key="bad")
     assert message in str(exc.value) and materials[1].name in str(exc.value)
     assert Case.objects.count() == 0 and not Attachment.objects.exists()
-    # The refused file never reaches the disk.
+    # Neither the refused file nor the good one checked before it reaches the disk.
+    assert _stored_files() == []
+
+
+def _stored_files() -> list[Path]:
     root = Path(default_storage.location)
-    written = [p.read_bytes() for p in root.rglob("*") if p.is_file()] if root.exists() else []
-    assert data not in written
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_a_refused_submission_names_every_refused_file_and_stores_none(enterprise_user, version):
+    first, second = version.materials.all()
+    files = {str(first.pk): pdf("a.pdf", document_javascript()), str(second.pk): pdf("b.exe.pdf", blank_pdf(842, 595))}
+    with pytest.raises(ValidationError) as exc:
+        services.case_submit(actor=enterprise_user, version=version, data={"contact_name": "王", "contact_phone": "1"},
+                             files=files, submission_key="two-bad")
+    errors = exc.value.message_dict
+    assert "JavaScript" in errors[f"material_{first.pk}"][0] and ".exe" in errors[f"material_{second.pk}"][0]
+    assert "联系电话应为 7-12 位数字。" in errors["contact_phone"]  # every problem at once
+    assert _stored_files() == [] and not Attachment.objects.exists()
+
+
+def test_a_refused_supplement_stores_none_of_its_files(submit, clerk, enterprise_user, version):
+    case = submit()
+    material = version.materials.first()
+    services.case_request_supplement(actor=clerk, case_id=case.pk, items=[
+        {"material_id": material.pk, "problem": "缺少盖章页"}, {"name": "授权委托书", "problem": "未提供"}])
+    before = sorted(_stored_files())
+    with pytest.raises(ValidationError, match="嵌入的文件"):
+        services.case_supplement(actor=enterprise_user, case_id=case.pk,
+                                 files={str(material.pk): pdf("盖章页.pdf"), "other_1": pdf("委托书.pdf", embedded_file())})
+    assert sorted(_stored_files()) == before
+    assert Case.objects.get(pk=case.pk).status == Status.SUPPLEMENT
 
 
 def test_a_supplement_with_active_content_is_refused_and_the_case_waits(submit, clerk, enterprise_user, version):
@@ -246,11 +278,12 @@ def test_sweep_marks_yellow_then_red_and_is_idempotent(submit, clerk, pin_today)
 
 def test_extension_only_once_and_only_by_an_approver(submit, clerk, reviewer, approver):
     case = services.case_accept(actor=clerk, case_id=submit().pk)
+    services.case_extension_request(actor=reviewer, case_id=case.pk, reason="情况复杂")
     with pytest.raises(PermissionDenied):
-        services.case_extend(actor=reviewer, case_id=case.pk, reason="x")
-    services.case_extend(actor=approver, case_id=case.pk, reason="情况复杂")
-    with pytest.raises(Conflict, match="不得再次延期"):
-        services.case_extend(actor=approver, case_id=case.pk, reason="再延")
+        services.case_extension_decide(actor=reviewer, case_id=case.pk, approve=True)
+    services.case_extension_decide(actor=approver, case_id=case.pk, approve=True)
+    with pytest.raises(Conflict, match="只能延长一次"):
+        services.case_extension_request(actor=reviewer, case_id=case.pk, reason="再延")
 
 
 @pytest.mark.parametrize(

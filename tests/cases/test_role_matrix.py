@@ -17,8 +17,10 @@ pytestmark = pytest.mark.django_db
 def _at(status, submit, clerk, reviewer):
     """A case in the state the operation needs."""
     case = submit()
-    if status in ("review", "decision", "concluded", "paused"):
+    if status in ("review", "decision", "concluded", "paused", "extension_requested"):
         services.case_accept(actor=clerk, case_id=case.pk)
+    if status == "extension_requested":
+        services.case_extension_request(actor=reviewer, case_id=case.pk, reason="需征求规划部门意见")
     if status in ("decision", "concluded"):
         services.case_submit_review(actor=reviewer, case_id=case.pk, opinion="符合", recommend="approve")
     if status == "concluded":
@@ -39,7 +41,11 @@ OPERATIONS = {
     "resume": ("paused", lambda a, c: services.case_resume(actor=a, case_id=c), {"reviewer", "approver"}),
     "submit_review": ("review", lambda a, c: services.case_submit_review(
         actor=a, case_id=c, opinion="符合", recommend="approve"), {"reviewer", "approver"}),
-    "extend": ("review", lambda a, c: services.case_extend(actor=a, case_id=c, reason="复杂"), {"approver"}),
+    # 第四十二条: the handler asks, the head of the agency decides
+    "request_extension": ("review", lambda a, c: services.case_extension_request(actor=a, case_id=c, reason="复杂"),
+                          {"reviewer", "approver"}),
+    "decide_extension": ("extension_requested", lambda a, c: services.case_extension_decide(
+        actor=a, case_id=c, approve=True), {"approver"}),
     "decide": ("decision", lambda a, c: services.case_decide(actor=a, case_id=c, decision="approve", reasons=""), {"approver"}),
     "deliver": ("concluded", lambda a, c: services.case_deliver(actor=a, case_id=c), {"clerk"}),
     "terminate": ("review", lambda a, c: services.case_terminate(actor=a, case_id=c, reason="申请人注销"), {"approver"}),

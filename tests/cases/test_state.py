@@ -19,7 +19,7 @@ from .factories import pdf
 
 pytestmark = pytest.mark.django_db
 
-STATES = ["submitted", "resubmitted", "supplement", "review", "extended", "paused", "decision", "concluded",
+STATES = ["submitted", "resubmitted", "supplement", "review", "extension_requested", "extended", "paused", "decision", "concluded",
           "delivered", "rejected", "withdrawn", "terminated"]
 
 
@@ -43,10 +43,13 @@ def _at(state, submit, p):
                                          items=[{"material_id": material.pk, "problem": "缺盖章页"}])
         if state == "resubmitted":
             services.case_supplement(actor=p["owner"], case_id=pk, files={str(material.pk): pdf()})
-    if state in ("review", "extended", "paused", "decision", "concluded", "delivered", "terminated"):
+    if state in ("review", "extension_requested", "extended", "paused", "decision", "concluded", "delivered",
+                 "terminated"):
         services.case_accept(actor=p["clerk"], case_id=pk)
+    if state in ("extension_requested", "extended"):
+        services.case_extension_request(actor=p["reviewer"], case_id=pk, reason="需征求规划部门意见")
     if state == "extended":
-        services.case_extend(actor=p["approver"], case_id=pk, reason="情况复杂")
+        services.case_extension_decide(actor=p["approver"], case_id=pk, approve=True)
     if state == "paused":
         services.case_pause(actor=p["reviewer"], case_id=pk, kind="inspection", reason="现场勘验")
     if state in ("decision", "concluded", "delivered"):
@@ -79,7 +82,8 @@ CALLS = {
     "supplement": lambda a, c: services.case_supplement(actor=a, case_id=c.pk, files=_supplement_files(c)),
     "pause": lambda a, c: services.case_pause(actor=a, case_id=c.pk, kind="expert", reason="评审"),
     "resume": lambda a, c: services.case_resume(actor=a, case_id=c.pk),
-    "extend": lambda a, c: services.case_extend(actor=a, case_id=c.pk, reason="复杂"),
+    "request_extension": lambda a, c: services.case_extension_request(actor=a, case_id=c.pk, reason="复杂"),
+    "decide_extension": lambda a, c: services.case_extension_decide(actor=a, case_id=c.pk, approve=True),
     "submit_review": lambda a, c: services.case_submit_review(actor=a, case_id=c.pk, opinion="符合", recommend="approve"),
     "decide": lambda a, c: services.case_decide(actor=a, case_id=c.pk, decision="approve", reasons=""),
     "deliver": lambda a, c: services.case_deliver(actor=a, case_id=c.pk),
@@ -165,5 +169,9 @@ def test_once_only_rules_are_not_offered_twice(submit, people):
     resubmitted = _at("resubmitted", submit, people)
     assert [a.value for a in available_actions(people["clerk"], resubmitted)] == ["accept", "reject"]
     extended = _at("extended", submit, people)
-    assert "extend" not in available_actions(people["approver"], extended)
-    assert "extend" in available_actions(people["approver"], _at("review", submit, people))
+    assert "request_extension" not in available_actions(people["reviewer"], extended)
+    assert "decide_extension" not in available_actions(people["approver"], extended)
+    assert "request_extension" in available_actions(people["reviewer"], _at("review", submit, people))
+    requested = _at("extension_requested", submit, people)
+    assert "request_extension" not in available_actions(people["reviewer"], requested)  # one open at a time
+    assert "decide_extension" in available_actions(people["approver"], requested)

@@ -20,6 +20,7 @@ def _draft_post(version, **overrides):
         "v-legal_limit_days": version.legal_limit_days,
         "v-promised_limit_days": version.promised_limit_days,
         "v-acceptance_limit_days": version.acceptance_limit_days,
+        "v-extension_limit_days": version.extension_limit_days,
         "v-is_free": "on",
         "v-visits": version.visits,
         "v-online_depth": version.online_depth,

@@ -224,3 +224,23 @@ def test_ordinary_pdfs_and_names_are_accepted(db):
         stored = attachments.store(SimpleUploadedFile(name, data))
         assert stored.content_type == "application/pdf" and stored.original_name == name
     assert len(_stored_files()) == 2
+
+
+def test_check_all_looks_at_every_file_before_any_is_stored(db):
+    """A submission of several files: the refusal of the last leaves nothing of the first on disk,
+    and every refused file is named under its own field."""
+    good = SimpleUploadedFile("规划许可证.pdf", _bytes(_writer()))
+    uploads = {
+        "material_1": (good, "规划许可证"),
+        "material_2": (SimpleUploadedFile("图纸.pdf", document_javascript()), "施工图"),
+        "material_3": (SimpleUploadedFile("委托书.exe.pdf", _bytes(_writer())), "委托书"),
+    }
+    with pytest.raises(ValidationError) as exc:
+        attachments.check_all(uploads)
+    errors = exc.value.message_dict
+    assert set(errors) == {"material_2", "material_3"}
+    assert "“施工图”" in errors["material_2"][0] and "“委托书”" in errors["material_3"][0]
+    assert _stored_files() == [] and not Attachment.objects.exists()
+    checked = attachments.check_all({"material_1": (SimpleUploadedFile("规划许可证.pdf", _bytes(_writer())), "规划许可证")})
+    stored = attachments.save(checked["material_1"])
+    assert stored.original_name == "规划许可证.pdf" and len(_stored_files()) == 1

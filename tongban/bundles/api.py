@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Form, Router, Schema
+from ninja import Router, Schema
 
 from tongban.catalog.models import Bundle
+from tongban.core.api_forms import files_named, multipart_body, parse_form
 
 from . import selectors, services
 from .permissions import get_application_for
@@ -58,12 +59,16 @@ class BundleSubmitIn(Schema):
     licence_reuse: bool = False
 
 
-@router.post("/{code}/applications/", response={201: BundleApplicationOut}, operation_id="bundle_submit")
-def bundle_submit(request, code: str, payload: Form[BundleSubmitIn]):
+@router.post("/{code}/applications/", response={201: BundleApplicationOut}, operation_id="bundle_submit",
+             openapi_extra=multipart_body(BundleSubmitIn, files={
+                 r"^bm_[0-9a-f]{10}$": "一件事合并后的申请材料文件，字段名为 bm_<材料键>，材料键见该一件事的办事指南",
+             }))
+def bundle_submit(request, code: str):
     """Apply for a bundle. Each file's field name is `bm_<key>`, the key of the merged material
     (see the bundle's guide); shared fields are given once."""
+    payload = parse_form(request, BundleSubmitIn)
     bundle = get_object_or_404(Bundle, code=code, is_published=True)
-    uploads = {k.removeprefix("bm_"): f for k, f in request.FILES.items() if k.startswith("bm_")}
+    uploads = files_named(request, r"bm_([0-9a-f]{10})")
     application = services.bundle_submit(
         actor=request.user, bundle=bundle, data=payload.dict(), files=uploads,
         submission_key=payload.submission_key, authorise_reuse=payload.licence_reuse,

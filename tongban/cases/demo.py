@@ -102,6 +102,9 @@ def load(log) -> None:
 
     case = submit("ent_zzcj", fee, _back(14), "二七区安置房项目", "red")
     at(_back(13), services.case_accept, actor=clerk, case_id=case.pk)
+    # 第四十二条: the reviewer asks for more time; the head of the agency has it in the inbox.
+    at(_back(1), services.case_extension_request, actor=reviewer, case_id=case.pk,
+       reason="安置房项目涉及多个地块，需征求规划和住建部门意见，二十日内不能作出决定。")
 
     case = submit("ent_zzcj", demolish, _back(6), "中原区人防工程拆除", "decision")
     at(_back(5), services.case_accept, actor=clerk, case_id=case.pk)

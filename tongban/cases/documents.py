@@ -73,11 +73,16 @@ def paragraphs(doc: Document) -> list[str]:
             RIGHTS,
         ]
     if kind == Document.Kind.EXTENSION:
-        return [
+        lines = [
             f"你（单位）提出的{item}申请{project}（办件编号：{c['case_number']}），因{c.get('reason', '')}，"
             f"不能在法定期限内作出决定。经本机关负责人批准，根据《中华人民共和国行政许可法》第四十二条的规定，"
             f"审批期限延长{c.get('days')}个工作日，至{_d(c.get('legal_due'))}。",
         ]
+        if c.get("legal_due_before"):
+            lines.append(f"原法定办结期限为{_d(c['legal_due_before'])}，延长后的法定办结期限为{_d(c.get('legal_due'))}。")
+        if c.get("moves_promised") and c.get("promised_due"):
+            lines.append(f"本机关承诺办结期限相应顺延至{_d(c['promised_due'])}。")
+        return lines
     if kind == Document.Kind.EXCLUSION:
         return [
             f"你（单位）提出的{item}申请{project}（办件编号：{c['case_number']}），需要进行{c.get('kind', '')}。"

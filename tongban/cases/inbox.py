@@ -15,7 +15,7 @@ from tongban.core.inbox import WorkItem, register, register_counter
 
 from .models import Case
 from .permissions import cases_for
-from .selectors import awaiting, awaiting_first
+from .selectors import awaiting, awaiting_first, extension_requests_awaiting
 
 INBOX_LIMIT = 50  # the inbox lists the most urgent; totals come from the counter
 
@@ -63,3 +63,27 @@ def case_counts(actor) -> dict[str, int]:
         "red": by_warning.get("red", 0),
         "yellow": by_warning.get("yellow", 0),
     }
+
+
+@register("cases_extensions")
+def extension_items(actor):
+    """延期申请 that this head of the agency may decide (not their own), soonest legal due first."""
+    for request in extension_requests_awaiting(actor).select_related("case__version", "requested_by")[:INBOX_LIMIT]:
+        case = request.case
+        yield WorkItem(
+            module=_("办件"),
+            title=_("延期申请：%(name)s（%(applicant)s）") % {"name": case.version.name, "applicant": case.applicant_name},
+            url=reverse("cases:detail", args=[case.pk]),
+            due=_due(case.legal_due),
+            warning="yellow",  # the legal period runs out at the due date: the request cannot wait
+            subtitle=_("%(number)s · %(who)s 申请延长 %(days)s 个工作日")
+            % {"number": case.number, "who": request.requested_by.display_name if request.requested_by_id else "",
+               "days": request.days},
+            tags=(_("延期审批"),),
+        )
+
+
+@register_counter("cases_extensions")
+def extension_counts(actor) -> dict[str, int]:
+    n = extension_requests_awaiting(actor).count()
+    return {"total": n, "red": 0, "yellow": n}

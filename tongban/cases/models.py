@@ -97,6 +97,9 @@ class Case(models.Model):
     legal_limit_days = models.PositiveSmallIntegerField(_("法定时限（工作日）"))
     promised_limit_days = models.PositiveSmallIntegerField(_("承诺时限（工作日）"))
     extension_days = models.PositiveSmallIntegerField(_("延长工作日"), default=0)
+    promised_extension_days = models.PositiveSmallIntegerField(
+        _("承诺时限顺延工作日"), default=0, help_text=_("仅当事项设置为延期同时顺延承诺时限时")
+    )
     paused_days = models.PositiveSmallIntegerField(_("特别程序工作日"), default=0)
     legal_due = models.DateField(_("法定届满日"), null=True, blank=True)
     promised_due = models.DateField(_("承诺届满日"), null=True, blank=True)
@@ -213,6 +216,12 @@ class Transition(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        from .state import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))
+
 
 class SupplementNotice(models.Model):
     """The one-time notification (一次性告知): every missing or defective material, at once."""
@@ -259,20 +268,61 @@ class ExcludedPeriod(models.Model):
 
 
 class Extension(models.Model):
-    """The one extension of the decision period (《行政许可法》第四十二条)."""
+    """A request to extend the decision period and the head's answer (《行政许可法》第四十二条:
+    二十日内不能作出决定的，经本行政机关负责人批准，可以延长十日，并应当将延长期限的理由告知申请人).
 
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="extension")
+    The handler asks while the legal period runs; a different person holding the approver role
+    decides. At most one request is open and at most one is approved per case."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待负责人审批")  # asked, awaiting the head of the agency
+        APPROVED = "approved", _("已批准")  # the legal due date moved; the applicant was told in writing
+        REFUSED = "refused", _("未批准")  # the head refused, with reasons; the handler may ask again in time
+        LAPSED = "lapsed", _("已失效")  # the case was decided or ended before anyone decided the request
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     days = models.PositiveSmallIntegerField(_("延长工作日"))
-    reason = models.TextField(_("理由"))
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    approved_on = models.DateField(_("批准日期"))
+    reason = models.TextField(_("延期理由"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("申请人（承办人）"), help_text="empty only on extensions granted before requests existed",
+    )
+    requested_at = models.DateTimeField(_("申请时间"), null=True, blank=True)
+    legal_due_before = models.DateField(_("申请时法定届满日"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("审批人（本行政机关负责人）"),
+    )
+    decided_on = models.DateField(_("审批日期"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    moves_promised = models.BooleanField(
+        _("同时顺延承诺时限"), default=False, help_text=_("批准时按事项设置确定")
+    )
+    legal_due_after = models.DateField(_("延长后法定届满日"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("延期")
-        verbose_name_plural = _("延期")
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["case", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="pending"), name="cases_one_open_extension_request"
+            ),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="approved"), name="cases_one_extension"
+            ),
+            # 第四十二条: the head approves the handler's request; nobody approves their own.
+            models.CheckConstraint(
+                name="cases_extension_not_self_approved",
+                condition=Q(decided_by__isnull=True)
+                | Q(requested_by__isnull=True)
+                | ~Q(decided_by=models.F("requested_by")),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.case} +{self.days}"
+        return f"{self.case} +{self.days} {self.status}"
 
 
 class Document(models.Model):

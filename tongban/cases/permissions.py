@@ -19,8 +19,10 @@ STAFF_ROLES = [Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR, Role.A
 for _role in STAFF_ROLES:
     grant(_role, "cases.view")
 grant(Role.CLERK, "cases.accept", "cases.register", "cases.deliver")
-grant(Role.REVIEWER, "cases.review", "cases.pause")
-grant(Role.APPROVER, "cases.decide", "cases.extend", "cases.terminate", "cases.pause", "cases.review")
+grant(Role.REVIEWER, "cases.review", "cases.pause", "cases.extension_request")
+# cases.extend: the head of the agency (本行政机关负责人) approves an extension (第四十二条).
+grant(Role.APPROVER, "cases.decide", "cases.extend", "cases.terminate", "cases.pause", "cases.review",
+      "cases.extension_request")
 grant(Role.SUPERVISOR, "cases.press", "cases.supervise")
 
 # action -> permission a staff actor needs (applicant actions are checked by ownership)
@@ -31,7 +33,8 @@ ACTION_PERMS = {
     "pause": "cases.pause",
     "resume": "cases.pause",
     "submit_review": "cases.review",
-    "extend": "cases.extend",
+    "request_extension": "cases.extension_request",
+    "decide_extension": "cases.extend",
     "decide": "cases.decide",
     "deliver": "cases.deliver",
     "terminate": "cases.terminate",

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, F, Q, QuerySet
 
 from tongban.accounts.models import Role
+from tongban.core.permissions import has_perm
 
-from .models import CLOCKED_STATUSES, FINAL_STATUSES, Case, Decision, Status
+from .models import CLOCKED_STATUSES, FINAL_STATUSES, Case, Decision, Extension, Status
 from .permissions import cases_for
+from .state import ALLOWED_FROM
 
 LIST_FIELDS = (
     "id", "number", "status", "warning", "stage_warning", "applicant_name", "submitted_at", "received_on",
@@ -83,8 +85,29 @@ def warnings_in_scope(actor, level: str = "") -> QuerySet[Case]:
     return qs.annotate(press_count=Count("presses")).order_by("-warning", "promised_due", "acceptance_due")
 
 
-def timeline(case: Case):
-    return case.transitions.select_related("actor").order_by("at", "id")
+def extension_requests_awaiting(actor):
+    """Open extension requests the actor may decide: in scope, with the head's permission, on
+    cases whose clock still runs, and never the actor's own (第四十二条)."""
+    if not has_perm(actor, "cases.extend"):
+        return Extension.objects.none()
+    return (
+        Extension.objects.filter(
+            status=Extension.Status.PENDING,
+            case__in=cases_for(actor).filter(status__in=ALLOWED_FROM["decide_extension"]),
+        )
+        .exclude(requested_by=actor)
+        .order_by("case__legal_due", "id")
+    )
+
+
+# Steps of the agency's own deliberation: shown to staff, not to the applicant or the public,
+# who hear of an extension through its written notice (第四十二条).
+INTERNAL_STEPS = ("request_extension", "refuse_extension")
+
+
+def timeline(case: Case, *, internal: bool = True):
+    rows = case.transitions.select_related("actor").order_by("at", "id")
+    return rows if internal else rows.exclude(action__in=INTERNAL_STEPS)
 
 
 @dataclass(frozen=True)
@@ -107,7 +130,7 @@ def metrics(actor=None, qs: QuerySet[Case] | None = None) -> Metrics:
     done = qs.filter(status__in=[Status.CONCLUDED, Status.DELIVERED], accepted_on__isnull=False)
     agg = done.aggregate(
         n=Count("id"),
-        on_time=Count("id", filter=Q(days_used__lte=F("promised_limit_days") + F("extension_days"))),
+        on_time=Count("id", filter=Q(days_used__lte=F("promised_limit_days") + F("promised_extension_days"))),
         avg_used=Avg("days_used"),
         avg_promised=Avg("promised_limit_days"),
         avg_legal=Avg("legal_limit_days"),
@@ -174,7 +197,8 @@ def public_progress(number: str, code: str) -> dict | None:
         "version": {"name": case.version.name},
         "organisation": {"name": case.organisation.name_with_agency},
         "applicant": mask_name(case.applicant_name),
-        "steps": list(case.transitions.order_by("at", "id").values("action", "to_status", "at", "effective_on")),
+        "steps": list(case.transitions.exclude(action__in=INTERNAL_STEPS).order_by("at", "id")
+                      .values("action", "to_status", "at", "effective_on")),
     })
     cache.set(key, data, PROGRESS_TTL)
     return data

@@ -26,7 +26,8 @@ class Action(models.TextChoices):
     SUPPLEMENT = "supplement", _("补正材料")  # the applicant answers the notice
     PAUSE = "pause", _("启动特别程序")
     RESUME = "resume", _("结束特别程序")
-    EXTEND = "extend", _("延长审批期限")  # once per case (第四十二条)
+    REQUEST_EXTENSION = "request_extension", _("申请延长审批期限")  # the handler, while the legal period runs (第四十二条)
+    DECIDE_EXTENSION = "decide_extension", _("审批延期申请")  # another person, the head of the agency (第四十二条)
     SUBMIT_REVIEW = "submit_review", _("提交审查意见")
     DECIDE = "decide", _("作出决定")
     DELIVER = "deliver", _("送达")
@@ -37,6 +38,11 @@ class Action(models.TextChoices):
 
 ACTION_LABELS = {
     action.value: action.label for action in Action if action != Action.PRESS
+} | {
+    # steps recorded in the history that are not actions of their own
+    "approve_extension": _("批准延长审批期限"),
+    "refuse_extension": _("不批准延期申请"),
+    "extend": _("延长审批期限"),  # cases extended before requests existed
 }
 
 # action -> statuses it may start from (the services check it under the row lock)
@@ -47,7 +53,8 @@ ALLOWED_FROM: dict[str, list[str]] = {
     "supplement": [Status.SUPPLEMENT],
     "pause": [Status.REVIEW, Status.DECISION],
     "resume": [Status.PAUSED],
-    "extend": [Status.REVIEW, Status.PAUSED, Status.DECISION],
+    "request_extension": [Status.REVIEW, Status.PAUSED, Status.DECISION],
+    "decide_extension": [Status.REVIEW, Status.PAUSED, Status.DECISION],
     "submit_review": [Status.REVIEW],
     "decide": [Status.DECISION],
     "deliver": [Status.CONCLUDED],
@@ -70,7 +77,21 @@ def acceptance_window_closed(case: Case, today: dt.date) -> bool:
     )
 
 
-def _guard(action: Action, case: Case) -> bool:
+def legal_period_running(case: Case, today: dt.date) -> bool:
+    """《行政许可法》第四十二条: an extension is for a decision that cannot be made within the legal
+    period (二十日内不能作出决定的), so it is asked and granted before that period ends (24:00
+    of the legal due date)."""
+    if case.status == Status.PAUSED:
+        return True  # an excluded period stops the clock: the period cannot run out meanwhile
+    return case.legal_due is not None and today <= case.legal_due
+
+
+def pending_extension(case: Case):
+    """The open extension request of the case, or None."""
+    return next((e for e in case.extensions.all() if e.status == "pending"), None)
+
+
+def _guard(action: Action, case: Case, actor=None) -> bool:
     """The once-only and bookkeeping rules beyond the status."""
     if action in (Action.REQUEST_SUPPLEMENT, Action.REJECT) and acceptance_window_closed(case, timeutil.today()):
         return False  # 第三十二条: past the period the application is accepted by law
@@ -78,8 +99,15 @@ def _guard(action: Action, case: Case) -> bool:
         return case.supplement_count == 0
     if action == Action.SUPPLEMENT:
         return hasattr(case, "supplement_notice")
-    if action == Action.EXTEND:
-        return not hasattr(case, "extension")
+    if action == Action.REQUEST_EXTENSION:
+        return (
+            legal_period_running(case, timeutil.today())
+            and not any(e.status in ("pending", "approved") for e in case.extensions.all())
+        )
+    if action == Action.DECIDE_EXTENSION:
+        request = pending_extension(case)
+        # 第四十二条: a different person decides; the requester is not offered their own request.
+        return request is not None and request.requested_by_id != getattr(actor, "pk", None)
     return True
 
 
@@ -105,5 +133,5 @@ def available_actions(actor, case: Case) -> list[Action]:
         if action.value in ALLOWED_FROM
         and case.status in ALLOWED_FROM[action.value]
         and _may(actor, action, case)
-        and _guard(action, case)
+        and _guard(action, case, actor)
     ]

@@ -80,7 +80,7 @@ def my_cases(request):
 def my_case(request, pk: int):
     require_applicant(request)
     case = get_case_for(request.user, pk)
-    ctx = _case_context(case)
+    ctx = _case_context(case, internal=False)  # the agency's internal steps are not the applicant's
     ctx["actions"] = {a.value for a in available_actions(request.user, case)}
     return render(request, "cases/my_case.html", ctx)
 
@@ -147,15 +147,15 @@ def material_download(request, pk: int, material_id: int):
     return download_response(row.attachment)
 
 
-def _case_context(case: Case) -> dict:
+def _case_context(case: Case, *, internal: bool = True) -> dict:
     return {
         "case": case,
-        "timeline": selectors.timeline(case),
+        "timeline": selectors.timeline(case, internal=internal),
         "materials": case.materials.select_related("attachment", "material").order_by("material__order", "round", "id"),
         "documents": case.documents.all(),
         "periods": case.excluded_periods.select_related("started_by", "ended_by"),
         "notice": getattr(case, "supplement_notice", None),
-        "extension": getattr(case, "extension", None),
+        "extensions": list(case.extensions.select_related("requested_by", "decided_by")),
         "presses": case.presses.select_related("supervisor"),
         "Status": Status,
     }
@@ -196,6 +196,7 @@ def case_detail(request, pk: int):
         "pause_kinds": PauseKind.choices,
         "decisions": Decision.choices,
         "version_materials": case.version.materials.all(),
+        "extension_limit": services.extension_limit(case),
     })
     return render(request, "cases/detail.html", ctx)
 
@@ -212,8 +213,10 @@ ACTIONS = {
     "pause": lambda u, pk, p, v: services.case_pause(actor=u, case_id=pk, kind=p.get("kind", ""), reason=p.get("reason", ""),
                                                      basis=p.get("basis", ""), expected_version=v),
     "resume": lambda u, pk, p, v: services.case_resume(actor=u, case_id=pk, findings=p.get("findings", ""), expected_version=v),
-    "extend": lambda u, pk, p, v: services.case_extend(actor=u, case_id=pk, reason=p.get("reason", ""),
-                                                       days=_int(p.get("days")) or 10, expected_version=v),
+    "request_extension": lambda u, pk, p, v: services.case_extension_request(
+        actor=u, case_id=pk, reason=p.get("reason", ""), days=_int(p.get("days")), expected_version=v),
+    "decide_extension": lambda u, pk, p, v: services.case_extension_decide(
+        actor=u, case_id=pk, approve=p.get("approve") == "1", note=p.get("note", ""), expected_version=v),
     "submit_review": lambda u, pk, p, v: services.case_submit_review(
         actor=u, case_id=pk, opinion=p.get("opinion", ""), recommend=p.get("recommend", ""), expected_version=v),
     "decide": lambda u, pk, p, v: services.case_decide(actor=u, case_id=pk, decision=p.get("decision", ""),
@@ -223,6 +226,16 @@ ACTIONS = {
     "terminate": lambda u, pk, p, v: services.case_terminate(actor=u, case_id=pk, reason=p.get("reason", ""), expected_version=v),
     "press": lambda u, pk, p, v: services.case_press(actor=u, case_id=pk, note=p.get("note", "")),
 }
+
+
+def _done(action: str, post) -> str:
+    if action == "press":
+        return _("已督办。")
+    if action == "request_extension":
+        return _("延期申请已提交，待本机关负责人审批。")
+    if action == "decide_extension":
+        return _("已批准延期，已向申请人出具延长审批期限告知书。") if post.get("approve") == "1" else _("已不批准该延期申请。")
+    return _("已%(a)s。") % {"a": services.ACTION_LABELS.get(action)}
 
 
 @require_POST
@@ -237,7 +250,7 @@ def case_act(request, pk: int, action: str):
     except Conflict as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("已%(a)s。") % {"a": services.ACTION_LABELS.get(action) if action != "press" else _("督办")})
+        messages.success(request, _done(action, request.POST))
     return redirect("cases:detail", pk)
 
 

@@ -26,6 +26,7 @@ class OrganisationRef(Schema):
 
 
 class ItemSummary(Schema):
+    id: int = Field(description="事项 id：提交申请（case_submit）的 item_id")
     implementation_code: str
     base_code: str
     name: str
@@ -112,6 +113,7 @@ class FeeOut(Schema):
 
 
 class ItemDetail(Schema):
+    id: int = Field(description="事项 id：提交申请（case_submit）的 item_id")
     implementation_code: str
     base_code: str
     is_standard: bool
@@ -127,6 +129,8 @@ class ItemDetail(Schema):
     legal_limit_days: int
     promised_limit_days: int
     acceptance_limit_days: int
+    extension_limit_days: int = Field(description="经负责人批准可延长的工作日数（《行政许可法》第四十二条）")
+    extension_moves_promised: bool = Field(description="延期是否同时顺延承诺时限")
     is_free: bool
     visits: int
     online_depth: int
@@ -207,6 +211,7 @@ def get_item(request, code: str, version: int | None = None):
     item = v.item
     omittable = selectors.omittable_ids(v)
     return {
+        "id": item.pk,
         "implementation_code": item.implementation_code,
         "base_code": item.base_code,
         "is_standard": item.is_standard,
@@ -224,6 +229,8 @@ def get_item(request, code: str, version: int | None = None):
                 "legal_limit_days",
                 "promised_limit_days",
                 "acceptance_limit_days",
+                "extension_limit_days",
+                "extension_moves_promised",
                 "is_free",
                 "visits",
                 "online_depth",

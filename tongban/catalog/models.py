@@ -127,6 +127,18 @@ class ItemVersion(models.Model):
     acceptance_limit_days = models.PositiveSmallIntegerField(
         _("受理时限（工作日）"), default=5, validators=[MaxValueValidator(5)]
     )
+    # 《行政许可法》第四十二条: ten working days unless a law or regulation for the item says otherwise.
+    extension_limit_days = models.PositiveSmallIntegerField(
+        _("可延长期限（工作日）"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("经本行政机关负责人批准可延长的工作日数；《行政许可法》第四十二条为十日，法律、法规另有规定的从其规定"),
+    )
+    extension_moves_promised = models.BooleanField(
+        _("延期同时顺延承诺时限"),
+        default=False,
+        help_text=_("不勾选时，延期只延长法定时限，承诺时限仍为本机关的承诺"),
+    )
     is_free = models.BooleanField(_("不收费"), default=True)
     visits = models.PositiveSmallIntegerField(
         _("到现场次数"), default=0, validators=[MaxValueValidator(10)]

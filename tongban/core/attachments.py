@@ -18,6 +18,8 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
@@ -268,21 +270,57 @@ def check_upload(upload, *, label: str = "") -> tuple[bytes, str]:
     return data, kind
 
 
-def store(upload, *, actor=None, label: str = "") -> Attachment:
-    """Check and save an upload. Call inside the service's transaction; a failure saves nothing."""
+@dataclass(frozen=True)
+class Checked:
+    """An upload that passed `check`: its name, bytes and real type, ready to be saved."""
+
+    name: str
+    data: bytes
+    content_type: str
+
+
+def check(upload, *, label: str = "") -> Checked:
+    """Check an upload without storing it (see `check_all`)."""
     data, kind = check_upload(upload, label=label)
-    digest = hashlib.sha256(data).hexdigest()
     name = (getattr(upload, "name", "") or "file").replace("/", "_").replace("\\", "_")[-200:]
+    return Checked(name=name, data=data, content_type=kind)
+
+
+def check_all(uploads: Mapping[str, tuple[object, str]]) -> dict[str, Checked]:
+    """Check every upload of one submission before any is stored, so that a refusal of the last
+    file leaves nothing of the first on disk. `uploads` maps a field name to (upload, label);
+    the ValidationError names every refused file under its field."""
+    checked: dict[str, Checked] = {}
+    errors: dict[str, list[str]] = {}
+    for field, (upload, label) in uploads.items():
+        try:
+            checked[field] = check(upload, label=label)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def save(checked: Checked, *, actor=None) -> Attachment:
+    """Store an upload that passed `check`. Call inside the service's transaction."""
+    digest = hashlib.sha256(checked.data).hexdigest()
     attachment = Attachment(
-        original_name=name,
-        content_type=kind,
-        size=len(data),
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=len(checked.data),
         sha256=digest,
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
-    attachment.file.save(digest, ContentFile(data), save=False)
+    attachment.file.save(digest, ContentFile(checked.data), save=False)
     attachment.save()
     return attachment
+
+
+def store(upload, *, actor=None, label: str = "") -> Attachment:
+    """Check and save one upload. Call inside the service's transaction; a failure saves nothing.
+    A submission of several files checks them all first (`check_all`), then saves each."""
+    return save(check(upload, label=label), actor=actor)
 
 
 def download_response(attachment: Attachment) -> FileResponse:

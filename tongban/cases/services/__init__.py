@@ -17,10 +17,10 @@ from ._common import (
     forget_progress,
     recompute_clock,
 )
+from .extension import case_extension_decide, case_extension_request, extension_limit
 from .flow import (
     case_decide,
     case_deliver,
-    case_extend,
     case_pause,
     case_resume,
     case_submit_review,
@@ -54,7 +54,8 @@ __all__ = [
     "case_decide",
     "case_deem_accept",
     "case_deliver",
-    "case_extend",
+    "case_extension_decide",
+    "case_extension_request",
     "case_pause",
     "case_press",
     "case_register_walk_in",
@@ -66,6 +67,7 @@ __all__ = [
     "case_supplement",
     "case_terminate",
     "case_withdraw",
+    "extension_limit",
     "forget_progress",
     "recompute_clock",
     "recompute_open_cases",

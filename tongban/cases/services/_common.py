@@ -33,7 +33,7 @@ from ..state import (  # the action table and the window rule live in state.py
 
 ACCEPTANCE_DAYS = 5  # 《行政许可法》第三十二条
 
-EXTENSION_DAYS = 10  # 《行政许可法》第四十二条
+EXTENSION_DAYS = 10  # 《行政许可法》第四十二条; an item's own law may give another (ItemVersion.extension_limit_days)
 
 DELIVERY_DAYS = 10  # 《行政许可法》第四十四条
 
@@ -130,8 +130,10 @@ def recompute_clock(
         case.legal_due = cal.add_workdays(
             case.accepted_on, case.legal_limit_days + case.extension_days + paused
         )
+        # The promised limit is the agency's own promise: an extension moves it only when the
+        # item says so (ItemVersion.extension_moves_promised, copied to the case on approval).
         case.promised_due = cal.add_workdays(
-            case.accepted_on, case.promised_limit_days + case.extension_days + paused
+            case.accepted_on, case.promised_limit_days + case.promised_extension_days + paused
         )
         case.provisional = cal.is_provisional(case.legal_due)
         if case.concluded_on:

@@ -1,4 +1,4 @@
-"""The statutory flow after acceptance: excluded periods, extension, review, decision, delivery,
+"""The statutory flow after acceptance: excluded periods, review, decision, delivery,
 withdrawal and termination."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tongban.core import events
-from tongban.core.errors import Conflict
 from tongban.core.permissions import deny
 
 from ..models import (
@@ -15,13 +14,11 @@ from ..models import (
     Decision,
     Document,
     ExcludedPeriod,
-    Extension,
     PauseKind,
     Status,
 )
 from ..permissions import is_applicant_of
 from ._common import (
-    EXTENSION_DAYS,
     _approvers,
     _clerks,
     _issue_document,
@@ -32,6 +29,7 @@ from ._common import (
     _today,
     _transition,
 )
+from .extension import lapse_extension_requests
 
 
 @transaction.atomic
@@ -113,46 +111,6 @@ def case_resume(
 
 
 @transaction.atomic
-def case_extend(
-    *,
-    actor,
-    case_id: int,
-    reason: str,
-    days: int = EXTENSION_DAYS,
-    expected_version: int | None = None,
-) -> Case:
-    """One extension of up to 10 working days, approved by the agency's leader (第四十二条)."""
-    case = _lock(actor, case_id, "extend", expected_version)
-    _require_staff(actor, "extend", case)
-    if Extension.objects.filter(case=case).exists():
-        raise Conflict("本件已延期一次，依法不得再次延期。", code="extend_once")
-    if not 1 <= int(days) <= EXTENSION_DAYS:
-        raise ValidationError({"days": [f"延长期限为 1 至 {EXTENSION_DAYS} 个工作日。"]})
-    if not reason.strip():
-        raise ValidationError({"reason": ["请写明延期理由。"]})
-    today = _today()
-    Extension.objects.create(
-        case=case, days=days, reason=reason, approved_by=actor, approved_on=today
-    )
-    case.extension_days = days
-    _transition(
-        case, action="extend", to=case.status, actor=actor, note=reason, data={"days": days}
-    )
-    doc = _issue_document(
-        case,
-        Document.Kind.EXTENSION,
-        {"days": days, "reason": reason, "legal_due": case.legal_due.isoformat()},
-        today,
-    )
-    transaction.on_commit(
-        lambda: _tell_applicant(
-            case, f"审批期限延长 {days} 个工作日", f"延长审批期限告知书 {doc.number}：{reason}"
-        )
-    )
-    return case
-
-
-@transaction.atomic
 def case_submit_review(
     *, actor, case_id: int, opinion: str, recommend: str, expected_version: int | None = None
 ) -> Case:
@@ -189,6 +147,7 @@ def case_decide(
     today = _today()
     case.decision = decision
     case.concluded_on = today
+    lapse_extension_requests(case)
     _transition(
         case,
         action="decide",
@@ -236,6 +195,7 @@ def case_withdraw(
     if not is_applicant_of(actor, case):
         raise deny(actor, "cases.withdraw", case)
     case.concluded_on = _today()
+    lapse_extension_requests(case)
     if case.excluded_periods.filter(ended_on__isnull=True).exists():
         case.excluded_periods.filter(ended_on__isnull=True).update(ended_on=case.concluded_on)
     _transition(case, action="withdraw", to=Status.WITHDRAWN, actor=actor, note=reason)
@@ -256,6 +216,7 @@ def case_terminate(
     if not reason.strip():
         raise ValidationError({"reason": ["请写明终止办理的理由。"]})
     case.concluded_on = _today()
+    lapse_extension_requests(case)
     case.excluded_periods.filter(ended_on__isnull=True).update(ended_on=case.concluded_on)
     _transition(case, action="terminate", to=Status.TERMINATED, actor=actor, note=reason)
     transaction.on_commit(lambda: _tell_applicant(case, "办件已终止", reason))

@@ -63,34 +63,60 @@ def _clean_applicant(actor, on_behalf: Mapping | None) -> dict:
     }
 
 
-def _store_materials(
-    case: Case,
+def check_materials(
     version: ItemVersion,
     files: Mapping,
-    actor,
-    round_: int,
+    *,
     only: set[int] | None = None,
-) -> int:
-    """Save one upload per material; return how many were stored."""
+    extra: Mapping[str, tuple[object, str]] | None = None,
+) -> list[tuple[Material | None, str, attachments.Checked]]:
+    """Check every upload of a submission before any is stored: the material each belongs to,
+    then its content. Returns (material, name, checked) rows for `store_materials`; a
+    ValidationError names every refused file under its form field (`material_<id>`), so nothing
+    reaches the disk when one of them is refused. `extra` adds uploads that belong to no catalogued
+    material (a supplement's "other" items), keyed by field name, with their label."""
     known = {m.pk: m for m in version.materials.all()}
-    stored = 0
+    errors: dict[str, list[str]] = {}
+    wanted: dict[str, tuple[object, str]] = {}
+    materials: dict[str, Material] = {}
     for key, upload in files.items():
-        material_id = int(key)
-        material = known.get(material_id)
+        field = f"material_{key}"
+        material = known.get(int(key)) if str(key).isdigit() else None
         if material is None:
-            raise ValidationError(f"材料编号 {key} 不属于该事项。")
-        if only is not None and material_id not in only:
-            raise ValidationError(f"“{material.name}”不在补正通知所列材料中。")
-        attachment = attachments.store(upload, actor=actor, label=material.name)
-        if round_ > 1:
+            errors.setdefault(field, []).append(f"材料编号 {key} 不属于该事项。")
+            continue
+        if only is not None and material.pk not in only:
+            errors.setdefault(field, []).append(f"“{material.name}”不在补正通知所列材料中。")
+            continue
+        wanted[field], materials[field] = (upload, material.name), material
+    for field, (upload, label) in (extra or {}).items():
+        wanted[field] = (upload, label)
+    try:
+        checked = attachments.check_all(wanted)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+        checked = {}
+    if errors:
+        raise ValidationError(errors)
+    return [
+        (materials.get(field), materials[field].name if field in materials else wanted[field][1], item)
+        for field, item in checked.items()
+    ]
+
+
+def store_materials(case: Case, rows, actor, round_: int) -> int:
+    """Store the uploads `check_materials` passed; a later round supersedes the earlier copy."""
+    for material, name, checked in rows:
+        attachment = attachments.save(checked, actor=actor)
+        if round_ > 1 and material is not None:
             CaseMaterial.objects.filter(case=case, material=material, superseded=False).update(
                 superseded=True
             )
         CaseMaterial.objects.create(
-            case=case, material=material, name=material.name, attachment=attachment, round=round_
+            case=case, material=material, name=name, attachment=attachment, round=round_
         )
-        stored += 1
-    return stored
+    return len(rows)
 
 
 @transaction.atomic
@@ -141,6 +167,11 @@ def case_submit(
             and material.pk not in provided
         ):
             errors.setdefault(f"material_{material.pk}", []).append(f"请上传“{material.name}”。")
+    try:
+        checked = check_materials(version, files)  # every file, before anything is stored
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     item = version.item
@@ -176,7 +207,7 @@ def case_submit(
     except IntegrityError:
         # The same submission raced us to the unique constraint: return the case it made.
         return Case.objects.get(applicant=who["applicant"], submission_key=submission_key)
-    _store_materials(case, version, files, actor, 1)
+    store_materials(case, checked, actor, 1)
     for material_id, source in provided.items():
         material = Material.objects.filter(pk=material_id, version=version).first()
         if material is not None:

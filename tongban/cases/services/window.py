@@ -9,13 +9,12 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from tongban.core import attachments, events
+from tongban.core import events
 from tongban.core.errors import Conflict
 from tongban.core.permissions import deny
 
 from ..models import (
     Case,
-    CaseMaterial,
     Document,
     Status,
     SupplementNotice,
@@ -34,7 +33,7 @@ from ._common import (
     _transition,
     window_closed_message,
 )
-from .submission import _store_materials
+from .submission import check_materials, store_materials
 
 
 @transaction.atomic
@@ -238,14 +237,14 @@ def case_supplement(
             {"files": [f"还缺少：{'、'.join(missing)}。补正通知所列材料需一次补齐。"]}
         )
     catalogued = {k: f for k, f in files.items() if not str(k).startswith("other_")}
-    _store_materials(case, case.version, catalogued, actor, 2, only=wanted or None)
-    for n, entry in enumerate(notice.items):
-        upload = files.get(f"other_{n}")
-        if upload is not None and not entry.get("material_id"):
-            attachment = attachments.store(upload, actor=actor, label=entry["name"])
-            CaseMaterial.objects.create(
-                case=case, name=entry["name"], attachment=attachment, round=2
-            )
+    others = {
+        f"other_{n}": (files[f"other_{n}"], entry["name"])
+        for n, entry in enumerate(notice.items)
+        if f"other_{n}" in files and not entry.get("material_id")
+    }
+    # Every file is checked before any is stored: a refused one leaves nothing on disk.
+    checked = check_materials(case.version, catalogued, only=wanted or None, extra=others)
+    store_materials(case, checked, actor, 2)
     today = _today()
     notice.answered_on = today
     notice.save(update_fields=["answered_on"])

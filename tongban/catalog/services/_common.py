@@ -33,6 +33,8 @@ ELEMENTS = [
     "legal_limit_days",
     "promised_limit_days",
     "acceptance_limit_days",
+    "extension_limit_days",
+    "extension_moves_promised",
     "is_free",
     "visits",
     "online_depth",
