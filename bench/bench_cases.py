@@ -1,9 +1,11 @@
-"""Cases at scale on PostgreSQL: the supervision sweep over a million open cases, and the staff
-inbox, case list and case page under concurrent clients through gunicorn.
+"""Cases at scale on PostgreSQL: the supervision sweep on realistic data (bench.generate) at
+100,000 and 1,000,000 cases, first run, same-day rerun and consecutive days, beside the floor of one
+plain UPDATE of the same open rows; then the staff inbox, case list and case page under concurrent
+clients through gunicorn.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tongban_bench),
-BENCH_CASES (default 1000000), BENCH_CLIENTS (20), BENCH_SECONDS (20 per page), BENCH_WORKERS
-(gunicorn workers, default 2 x cores).
+BENCH_SWEEP_SIZES (default 100000,1000000), BENCH_CLIENTS (20), BENCH_SECONDS (20 per page),
+BENCH_WORKERS (gunicorn workers, default 2 x cores).
 """
 
 from __future__ import annotations
@@ -38,101 +40,6 @@ def _setup_django(url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def _fixtures():
-    """Organisations, staff, applicants and a published item per city (idempotent)."""
-    from django.utils import timezone
-
-    from tongban.accounts.models import Organisation, Role, StaffRole, User
-    from tongban.accounts.services import _set_path
-    from tongban.catalog.models import ItemVersion, ServiceItem
-
-    province, _ = Organisation.objects.get_or_create(
-        code="BENCH", defaults={"name": "压测省人防办", "kind": "agency", "level": "province", "division_code": "410000"})
-    _set_path(province)
-    province.save()
-    cities = []
-    for n in range(5):
-        city, _ = Organisation.objects.get_or_create(
-            code=f"BENCH{n}", defaults={"name": f"压测{n}市人防办", "kind": "agency", "level": "city",
-                                        "division_code": f"41{n + 1:02d}00", "parent": province})
-        _set_path(city)
-        city.save()
-        cities.append(city)
-    versions = []
-    for n, city in enumerate(cities):
-        item, _ = ServiceItem.objects.get_or_create(
-            implementation_code=f"BENCH-ITEM-{n}", defaults={"organisation": city, "base_code": "BENCH-BASE"})
-        version = item.current_version
-        if version is None:
-            version = ItemVersion.objects.create(
-                item=item, number=1, status="published", published_at=timezone.now(), name="人防工程报建审批（压测）",
-                kind="licensing", legal_basis="《中华人民共和国人民防空法》", conditions="—",
-                legal_limit_days=20, promised_limit_days=10)
-            item.current_version = version
-            item.save(update_fields=["current_version"])
-        versions.append(version)
-    clerk, created = User.objects.get_or_create(
-        username="bench_clerk", defaults={"kind": "staff", "organisation": cities[0], "real_name": "压测窗口"})
-    if created:
-        StaffRole.objects.create(user=clerk, role=Role.CLERK)
-    approver, created = User.objects.get_or_create(
-        username="bench_approver", defaults={"kind": "staff", "organisation": province, "real_name": "压测领导"})
-    if created:
-        StaffRole.objects.create(user=approver, role=Role.APPROVER)
-    applicant, _ = User.objects.get_or_create(
-        username="bench_citizen", defaults={"kind": "citizen", "real_name": "压测申请人", "citizen_id": "110101199001011237"})
-    return cities, versions, clerk, approver, applicant
-
-
-def _generate(n: int, cities, versions, applicant, today: dt.date) -> float:
-    """Insert n open cases with one INSERT ... SELECT generate_series (seconds taken)."""
-    from django.db import connection
-
-    t0 = time.perf_counter()
-    with connection.cursor() as cur:
-        cur.execute("TRUNCATE cases_warningevent, cases_transition, core_press, cases_case RESTART IDENTITY CASCADE")
-        org_ids = "ARRAY[" + ",".join(str(c.pk) for c in cities) + "]"
-        ver_ids = "ARRAY[" + ",".join(str(v.pk) for v in versions) + "]"
-        item_ids = "ARRAY[" + ",".join(str(v.item_id) for v in versions) + "]"
-        # Status mix of open work: 20% submitted, 5% supplement, 50% review, 5% paused, 20% decision.
-        cur.execute(
-            f"""
-            INSERT INTO cases_case (
-              number, query_code, item_id, version_id, organisation_id, applicant_id, enterprise_id,
-              applicant_name, applicant_code, contact_name, contact_phone, project_name, address, summary,
-              channel, submission_key, status, decision, submitted_at, received_on, acceptance_due,
-              accepted_on, deemed_accepted, legal_limit_days, promised_limit_days, extension_days,
-              paused_days, legal_due, promised_due, due_on, stage_started_on, stage_due, warning, stage_warning,
-              legal_overdue, provisional, supplement_count, visits, notices_relayed, row_version, updated_at
-            )
-            SELECT
-              'B-' || g, 'ABCDEF', ({item_ids})[1 + g %% 5], ({ver_ids})[1 + g %% 5], ({org_ids})[1 + g %% 5],
-              %(applicant)s, NULL, '压测申请人' || (g %% 5000), '110101199001011237', '联系人', '13800138000',
-              '项目' || g, '', '', 'online', 'k' || g,
-              s.status, '', now() - (g %% 40) * interval '1 day', r.received, r.received + 7,
-              CASE WHEN s.status IN ('review','paused','decision') THEN r.received + 2 END, false, 20, 10, 0,
-              0,
-              CASE WHEN s.status IN ('review','paused','decision') THEN r.received + 30 - (g %% 11) END,
-              CASE WHEN s.status IN ('review','paused','decision') THEN r.received + 16 - (g %% 13) END,
-              CASE WHEN s.status IN ('review','paused','decision') THEN r.received + 16 - (g %% 13)
-                   WHEN s.status = 'submitted' THEN r.received + 7 END,
-              r.received, NULL, '', '', false, false, 0, 0, false, 1, now()
-            FROM generate_series(1, %(n)s) AS g
-            CROSS JOIN LATERAL (SELECT CASE
-                WHEN g %% 20 < 4 THEN 'submitted' WHEN g %% 20 = 4 THEN 'supplement'
-                WHEN g %% 20 < 15 THEN 'review' WHEN g %% 20 = 15 THEN 'paused' ELSE 'decision' END AS status) s
-            CROSS JOIN LATERAL (SELECT CASE
-                -- submitted cases are recent (2 in 10,000 overdue for acceptance), others up to 40 days old
-                WHEN s.status = 'submitted' AND g %% 5000 <> 0 THEN %(today)s::date - (g %% 5)
-                WHEN s.status = 'submitted' THEN %(today)s::date - 20
-                ELSE %(today)s::date - (g %% 40) END AS received) r
-            """,
-            {"n": n, "applicant": applicant.pk, "today": today},
-        )
-        cur.execute("ANALYZE cases_case")
-    return time.perf_counter() - t0
 
 
 def _session_cookie(user) -> str:
@@ -204,35 +111,63 @@ def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
+def _sweep_rows(n: int, today: dt.date) -> list[list]:
+    """Generate n realistic cases, then time the sweep on consecutive days beside the floor: one
+    plain set-based UPDATE touching the same open rows on the same database."""
+    from django.db import connection
+
+    from tongban.cases.models import OPEN_STATUSES
+    from tongban.cases.sweep import run_sweep
+
+    from .generate import generate
+
+    figures = generate(cases_n=n, seed=2026, appeals_n=0, licences_n=0)
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE cases_case")
+        cur.execute("SELECT count(*) FROM cases_case WHERE status = ANY(%s)", [list(OPEN_STATUSES)])
+        open_rows = cur.fetchone()[0]
+    rows = []
+    for label, day in (("first run (sets every warning)", today), ("same day again (nothing to change)", today),
+                       ("next day", today + dt.timedelta(days=1)), ("day after", today + dt.timedelta(days=2)),
+                       ("third day", today + dt.timedelta(days=3))):
+        t0 = time.perf_counter()
+        result = run_sweep(day)
+        rows.append([f"{n:,}", label, f"{time.perf_counter() - t0:.2f} s", result["deemed_accepted"],
+                     result["case_red"], result["case_yellow"], result["case_cleared"]])
+    with connection.cursor() as cur:
+        t0 = time.perf_counter()
+        cur.execute("UPDATE cases_case SET warning = warning WHERE status = ANY(%s)", [list(OPEN_STATUSES)])
+        floor = time.perf_counter() - t0
+    rows.append([f"{n:,}", f"floor: one plain UPDATE of the {open_rows:,} open rows", f"{floor:.2f} s", "", "", "", ""])
+    print(f"  {n:,} cases generated ({figures['cases_s']} s), {open_rows:,} open")
+    return rows
+
+
 def run() -> None:
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    n = int(os.environ.get("BENCH_CASES", "1000000"))
+    sizes = [int(x) for x in os.environ.get("BENCH_SWEEP_SIZES", "100000,1000000").split(",")]
     clients = int(os.environ.get("BENCH_CLIENTS", "20"))
     seconds = float(os.environ.get("BENCH_SECONDS", "20"))
     workers = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 2))))
     _setup_django(url)
+    from tongban.accounts.models import Organisation, Role, StaffRole, User
     from tongban.cases.models import Case
-    from tongban.cases.sweep import run_sweep
     from tongban.core.timeutil import today as today_fn
 
     today = today_fn()
-    cities, versions, clerk, _approver, applicant = _fixtures()
-    t_gen = _generate(n, cities, versions, applicant, today)
-    print(f"{n:,} open cases generated in {t_gen:.1f} s ({url})")
-
     rows = []
-    for label, day in (("first run (sets every warning)", today), ("same day again (nothing to change)", today),
-                       ("next day (one day's changes)", today + dt.timedelta(days=1))):
-        t0 = time.perf_counter()
-        result = run_sweep(day)
-        rows.append([label, f"{time.perf_counter() - t0:.2f} s", result["deemed_accepted"],
-                     result["case_red"], result["case_yellow"], result["case_cleared"]])
-    print_table(["sweep over open cases", "time", "deemed accepted", "red", "yellow", "cleared"], rows)
-    from django.db import connection
+    for n in sizes:  # the largest last: the pages below are measured on it
+        rows += _sweep_rows(n, today)
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    print_table(["cases", "sweep", "time", "deemed accepted", "red", "yellow", "cleared"], rows)
 
-    with connection.cursor() as cur:  # what autovacuum does after a day's sweeps
-        cur.execute("VACUUM ANALYZE cases_case")
-
+    city = Organisation.objects.filter(code__startswith="GEN", level="city", kind="agency").order_by("code").first()
+    clerk, created = User.objects.get_or_create(
+        username="gen_bench_clerk", defaults={"kind": "staff", "organisation": city, "real_name": "压测窗口"})
+    if created:
+        StaffRole.objects.create(user=clerk, role=Role.CLERK)
+    cities = [city]
+    n = sizes[-1]
     sample = Case.objects.filter(organisation=cities[0], status="review").order_by("id").values_list("id", flat=True).first()
     paths = {
         "inbox /workspace/": "/workspace/",
@@ -266,6 +201,7 @@ def run() -> None:
         rows.append([label, counts[path], len(values), f"{statistics.median(values) * 1e3:.0f} ms",
                      f"{_pct(values, 0.95) * 1e3:.0f} ms", f"{max(values) * 1e3:.0f} ms"])
     total = sum(len(v) for v in timings.values())
+    in_scope = Case.objects.filter(organisation__path__startswith=city.path).count()
     print(f"{clients} concurrent clients for {seconds:.0f} s against gunicorn ({workers} workers), "
-          f"clerk of one city ({n // 5:,} cases in scope): {total / seconds:.0f} requests/s")
+          f"clerk of one city ({in_scope:,} of {n:,} cases in scope): {total / seconds:.0f} requests/s")
     print_table(["page", "queries", "requests", "p50", "p95", "max"], rows)
