@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from tongban.core import audit, clocks, supervision, timeutil
 from tongban.core.calendar import WorkCalendar
@@ -223,7 +222,7 @@ def _transition(
         to_status=to,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=actor_name or (actor.display_name if getattr(actor, "pk", None) else "系统"),
-        at=timezone.now(),
+        at=timeutil.now(),
         effective_on=effective_on or today,
         note=note,
         data=data or {},
