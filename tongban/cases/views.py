@@ -24,10 +24,15 @@ from tongban.core.errors import errors_text as _errors
 from tongban.core.pagination import CappedPaginator
 from tongban.core.permissions import require_applicant, requires
 
+from tongban.core.applicant_home import case_links_for
+
 from . import documents, selectors, services
 from .models import Case, CaseMaterial, Decision, Document, PauseKind, Status, Warning
+from .next_step import next_step
 from .permissions import cases_for, get_case_for, is_applicant_of
 from .state import available_actions
+
+RESULT_STATUSES = (Status.CONCLUDED, Status.DELIVERED)
 
 # --- applicant ---------------------------------------------------------------------------------
 
@@ -82,6 +87,9 @@ def my_case(request, pk: int):
     case = get_case_for(request.user, pk)
     ctx = _case_context(case)
     ctx["actions"] = {a.value for a in available_actions(request.user, case)}
+    ctx["next_step"] = next_step(case, applicant=True)
+    # The results other modules attach to a decided case: its e-licence, the rating to give.
+    ctx["results"] = case_links_for(case, request.user) if case.status in RESULT_STATUSES else []
     return render(request, "cases/my_case.html", ctx)
 
 
@@ -196,6 +204,7 @@ def case_detail(request, pk: int):
         "pause_kinds": PauseKind.choices,
         "decisions": Decision.choices,
         "version_materials": case.version.materials.all(),
+        "next_step": next_step(case, applicant=False),
     })
     return render(request, "cases/detail.html", ctx)
 

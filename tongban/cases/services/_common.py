@@ -79,6 +79,8 @@ def _issue_document(case: Case, kind: str, content: dict, on: dt.date) -> Docume
         "item_name": case.version.name,
         "applicant_name": case.applicant_name,
         "organisation": org.name,
+        # The issuer, frozen with the rest: a document speaks for the agency as it was named then.
+        "agency": agency.name,
         "received_on": case.received_on.isoformat(),
         "project_name": case.project_name,
     }
