@@ -94,3 +94,13 @@ def test_an_open_case_shows_no_result_card(client, submit, enterprise_user):
     case = submit()
     client.force_login(enterprise_user)
     assert "case-results" not in client.get(f"/cases/mine/{case.pk}/").content.decode()
+
+
+def test_the_next_step_reads_in_english_when_chosen(client, submit, clerk, version, enterprise_user, settings):
+    case = submit()
+    _supplement(case, clerk, version)
+    client.force_login(enterprise_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/cases/mine/{case.pk}/").content.decode()
+    assert "Please supplement your materials" in page and "Article 32" in page
+    assert "请您补正材料" not in page
