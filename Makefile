@@ -1,5 +1,6 @@
 # Two commands do everything from a fresh clone:
 #   make run   - set up, migrate, load demo data, serve http://127.0.0.1:8000
+#                (another address: make run TONGBAN_BIND=0.0.0.0:8080)
 #   make test  - set up, then the whole suite (and again on PostgreSQL when
 #                TONGBAN_TEST_DATABASE_URL is set)
 SHELL := /bin/bash
@@ -30,8 +31,9 @@ migrate: install
 setup: migrate
 	$(BIN)/tongban demo --quiet
 
-run: setup
-	$(BIN)/tongban demo
+# The demo loads once (a second load finds it there), quietly, and lists its accounts once.
+run: migrate
+	$(BIN)/tongban demo --quiet --accounts
 	$(BIN)/tongban serve
 
 lint: install

@@ -125,3 +125,17 @@ def test_public_knowledge_base_pages(client, admin_a):
     page = client.get("/appeals/kb/", {"q": "防空"}).content.decode()
     assert "<mark>防空</mark>" in page
     assert "竣工验收备案" in client.get(f"/appeals/kb/{article.pk}/").content.decode()
+
+
+def test_staff_appeal_page_masks_the_complainants_phone_until_revealed_and_audits_it(client, file_appeal, handler_a):
+    from tongban.core.models import AuditEvent
+
+    appeal = file_appeal(kind="complaint", content="窗口拖延办理", name="张明", phone="13812345678")
+    client.force_login(handler_a)
+    page = client.get(f"/appeals/{appeal.pk}/").content.decode()
+    assert "13812345678" not in page and "138****5678" in page and "显示完整信息" in page
+    assert not AuditEvent.objects.filter(action="pii.read").exists()
+    page = client.get(f"/appeals/{appeal.pk}/?reveal=1").content.decode()
+    assert "13812345678" in page
+    event = AuditEvent.objects.get(action="pii.read")
+    assert event.actor_repr == handler_a.username and event.object_id == str(appeal.pk)

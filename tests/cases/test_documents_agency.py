@@ -69,3 +69,16 @@ def test_an_agency_is_named_once(client, submit, enterprise_user):
     client.force_login(enterprise_user)
     page = client.get(f"/cases/mine/{case.pk}/").content.decode()
     assert "甲市人防办" in page and "甲市人防办 甲市人防办" not in page
+
+
+def test_a_document_keeps_the_agency_it_was_issued_for(dept_case, clerk, reviewer, approver):
+    from tongban.cases.documents import issuer
+
+    case = decide_case(dept_case, clerk=clerk, reviewer=reviewer, approver=approver)
+    doc = case.documents.get(kind="approval")
+    assert doc.content["agency"] == "甲市人防办"
+    agency = case.organisation.agency()
+    agency.name = "甲市国防动员办"  # renamed after the decision was issued
+    agency.save(update_fields=["name"])
+    doc.refresh_from_db()
+    assert issuer(doc) == "甲市人防办"

@@ -109,10 +109,22 @@ def test_users_only_see_their_own_notifications(client, citizen, enterprise_user
 
 
 def test_demo_data_is_idempotent_and_coherent():
-    call_command("demo", "--quiet")
-    counts = (Organisation.objects.count(), User.objects.count())
-    call_command("demo", "--quiet")
-    assert (Organisation.objects.count(), User.objects.count()) == counts
+    import io
+
+    from tongban.cases.models import Case, Transition
+
+    out = io.StringIO()
+    call_command("demo", "--quiet", stdout=out)
+    assert out.getvalue() == ""  # a quiet load prints nothing (make setup)
+    counts = (Organisation.objects.count(), User.objects.count(), Case.objects.count(), Transition.objects.count())
+    stamps = list(Case.objects.order_by("pk").values_list("pk", "submitted_at", "received_on"))
+    out = io.StringIO()
+    call_command("demo", "--quiet", "--accounts", stdout=out)  # make run: the accounts, once
+    text = out.getvalue()
+    assert text.count("演示账号") == 1 and text.count("zz_clerk") == 1 and "已存在" not in text
+    assert (Organisation.objects.count(), User.objects.count(), Case.objects.count(),
+            Transition.objects.count()) == counts
+    assert list(Case.objects.order_by("pk").values_list("pk", "submitted_at", "received_on")) == stamps
     zz = Organisation.objects.get(code="ZZ")
     assert zz.parent.code == "HA"
     assert {"ZZ-ZY", "ZZ-JS"} <= set(zz.children.values_list("code", flat=True))

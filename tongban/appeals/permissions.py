@@ -130,8 +130,9 @@ def identity_hidden_from(actor, appeal: Appeal) -> bool:
     return actor.organisation.is_within(appeal.respondent)
 
 
-def requester_view(actor, appeal: Appeal, *, in_list: bool = False) -> dict:
-    """What this reader may see of the requester. Lists always mask the phone."""
+def requester_view(actor, appeal: Appeal, *, in_list: bool = False, reveal: bool = True) -> dict:
+    """What this reader may see of the requester. Lists always mask the phone; the staff page
+    masks it until the reader asks to see it (core.pii.reveal, audited), as case pages do."""
     if identity_hidden_from(actor, appeal):
         return {"name": PROTECTED, "phone": PROTECTED, "email": "", "hidden": True}
     if appeal.is_anonymous and not appeal.requester_name:
@@ -141,7 +142,8 @@ def requester_view(actor, appeal: Appeal, *, in_list: bool = False) -> dict:
     phone = appeal.requester_phone or (appeal.requester.phone if appeal.requester_id else "")
     return {
         "name": name,
-        "phone": mask_phone(phone) if in_list else phone,
+        "phone": mask_phone(phone) if in_list or not reveal else phone,
+        "masked": bool(phone) and (in_list or not reveal),
         "email": "" if in_list else appeal.requester_email,
         "hidden": False,
     }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.models import Organisation
+from tongban.core import pii
 from tongban.core.errors import Conflict, errors_text
 from tongban.core.pagination import CappedPaginator
 from tongban.core.permissions import has_perm, requires
@@ -55,9 +56,11 @@ def appeal_detail(request, pk: int):
     receives = appeal.pending_organisation_id and has_perm(user, "appeals.handle") and acts_for(
         user, appeal.pending_organisation)
     kb_hits = search.search(f"{appeal.title} {appeal.content[:60]}", limit=5, public=False) if handles else []
+    # The complainant's phone in full only on request, recorded in the audit trail (core.pii).
+    reveal = not identity_hidden_from(user, appeal) and pii.reveal(request, appeal, ["requester_phone"])
     return render(request, "appeals/detail.html", {
         "appeal": appeal,
-        "who": requester_view(user, appeal),
+        "who": requester_view(user, appeal, reveal=reveal),
         "identity_hidden": identity_hidden_from(user, appeal),
         "timeline": selectors.timeline(appeal),
         "transfers": appeal.transfers.select_related("from_organisation", "to_organisation", "created_by", "decided_by"),

@@ -42,18 +42,23 @@ def bundle_apply(request, code: str):
             )
         except ValidationError as exc:
             errors = _errors(exc)
-            messages.error(request, _("提交未成功，请按提示修改后重新提交（已选择的文件需要重新选择）。"))
+            chosen = [row.name for row in merged if f"bm_{row.key}" in request.FILES]
+            messages.error(request, _("提交未成功，请按提示修改后重新提交。") + (
+                _("以下材料的文件需要重新选择：%(names)s。") % {"names": "、".join(chosen)} if chosen else ""))
         else:
             messages.success(request, _("一件事申请已提交，申请编号 %(n)s。") % {"n": application.number})
             return redirect("bundles:my_detail", application.pk)
     reusable = set().union(*(material_supplies(actor=request.user, version=v, authorised=False).possible for v in versions))
-    rows = [(row, errors.get(row.field_name, []), any(m.pk in reusable for _, m in row.members)) for row in merged]
+    # The name of a file chosen for a row, said again when the form comes back with errors: the
+    # browser does not keep it.
+    rows = [(row, errors.get(row.field_name, []), any(m.pk in reusable for _, m in row.members),
+             getattr(request.FILES.get(f"bm_{row.key}"), "name", "")) for row in merged]
     total = sum(v.materials.count() for v in versions)
     return render(request, "bundles/apply.html", {
         "bundle": bundle, "versions": versions, "rows": rows, "errors": errors, "data": data,
         "general_errors": errors.get("__all__", []), "saved": total - len(merged), "total": total,
         "submission_key": data.get("submission_key") or uuid.uuid4().hex, "user_info": request.user,
-        "reusable_count": sum(1 for *_, r in rows if r),
+        "reusable_count": sum(1 for _row, _errs, r, _chosen in rows if r),
     }, status=400 if errors else 200)
 
 

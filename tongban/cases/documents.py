@@ -96,8 +96,8 @@ def paragraphs(doc: Document) -> list[str]:
 def issuer(doc: Document) -> str:
     """The agency the document speaks for, in its header and signature: the agency, never the
     internal department that handled the case (行政审批办公室 is no legal issuer, and three
-    agencies have one). Taken from the case's organisation, as the content frozen at issue names
-    only the department."""
+    agencies have one). Frozen in the content at issue; documents issued before it was frozen
+    fall back to the case's organisation."""
     return doc.content.get("agency") or doc.case.organisation.agency().name
 
 

@@ -13,11 +13,18 @@ from tongban.core import supervision
 from tongban.core.calendar import SHANGHAI
 from tongban.core.inbox import WorkItem, register, register_counter
 
-from .models import Case
+from .models import Case, Status
 from .permissions import cases_for
 from .selectors import awaiting, awaiting_first, extension_requests_awaiting
 
 INBOX_LIMIT = 50  # the inbox lists the most urgent; totals come from the counter
+
+
+def inbox_warning(warning: str, status: str, stage_warning: str) -> str:
+    """The badge a case carries in the inbox. A concluded case awaiting delivery is past its own
+    clock; its delivery step's warning is the one that matters. Used for the rows and the counter
+    alike, so the totals and the badges cannot disagree with the list."""
+    return warning or (stage_warning if status == Status.CONCLUDED else "")
 
 
 def _due(day: dt.date | None) -> dt.datetime | None:
@@ -37,7 +44,7 @@ def case_items(actor):
             title=f"{case.version.name}（{case.applicant_name}）",
             url=f"{prefix}{case.pk}/",
             due=_due(due),
-            warning=case.warning or (case.stage_warning if case.status == "concluded" else ""),
+            warning=inbox_warning(case.warning, case.status, case.stage_warning),
             subtitle=f"{case.number} · {case.get_status_display()}"
             + (_("，待送达") if case.status == "concluded" else ""),
             tags=(case.get_status_display(),),
@@ -56,13 +63,16 @@ supervision.register(supervision.Supervised(
 
 @register_counter("cases")
 def case_counts(actor) -> dict[str, int]:
-    # Grouped by warning so PostgreSQL can answer from the (organisation, status, warning) index.
-    by_warning = dict(awaiting(actor).order_by().values_list("warning").annotate(n=Count("*")))
-    return {
-        "total": sum(by_warning.values()),
-        "red": by_warning.get("red", 0),
-        "yellow": by_warning.get("yellow", 0),
-    }
+    # Grouped in the database (a handful of groups, answered from the (organisation, status,
+    # warning) index), then badged by the same rule as the rows.
+    totals = {"total": 0, "red": 0, "yellow": 0}
+    groups = awaiting(actor).order_by().values_list("warning", "status", "stage_warning").annotate(n=Count("*"))
+    for warning, status, stage_warning, n in groups:
+        totals["total"] += n
+        level = inbox_warning(warning, status, stage_warning)
+        if level in ("red", "yellow"):
+            totals[level] += n
+    return totals
 
 
 @register("cases_extensions")

@@ -18,6 +18,7 @@ from tongban.catalog import material_sources
 from tongban.catalog.documents import FontUnavailable
 from tongban.catalog.models import ItemVersion, ServiceItem
 from tongban.core import pii, ratelimit
+from tongban.core.applicant_home import case_links_for
 from tongban.core.attachments import download_response
 from tongban.core.errors import Conflict
 from tongban.core.errors import errors_text as _errors
@@ -26,8 +27,11 @@ from tongban.core.permissions import require_applicant, requires
 
 from . import documents, selectors, services
 from .models import Case, CaseMaterial, Decision, Document, PauseKind, Status, Warning
+from .next_step import next_step
 from .permissions import cases_for, get_case_for, is_applicant_of
 from .state import available_actions
+
+RESULT_STATUSES = (Status.CONCLUDED, Status.DELIVERED)
 
 # --- applicant ---------------------------------------------------------------------------------
 
@@ -56,18 +60,32 @@ def apply(request, code: str):
             )
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
-            messages.error(request, _("提交未成功，请按提示修改后重新提交（已选择的文件需要重新选择）。"))
+            messages.error(request, _("提交未成功，请按提示修改后重新提交。") + _rechoose_message(materials, request.FILES))
         else:
             messages.success(request, _("申请已提交。办件编号 %(n)s，查询码 %(q)s。") % {"n": case.number, "q": case.query_code})
             return redirect("cases:my_case", case.pk)
     status = 400 if errors else 200
     return render(request, "cases/apply.html", {
         "version": version, "errors": errors, "data": data, "general_errors": errors.get("__all__", []),
-        "material_rows": [(m, errors.get(f"material_{m.pk}", [])) for m in materials],
+        "material_rows": _material_rows(materials, errors, request.FILES),
         "reusable_ids": material_sources.reusable_ids(version),
         "submission_key": data.get("submission_key") or uuid.uuid4().hex,
         "user_info": request.user,
     }, status=status)
+
+
+def _material_rows(materials, errors: dict, files) -> list[tuple]:
+    """(material, its errors, the name of the file chosen for it): a browser does not keep the
+    files chosen in a form that comes back with errors, so the page says which to choose again."""
+    return [(m, errors.get(f"material_{m.pk}", []), getattr(files.get(f"material_{m.pk}"), "name", ""))
+            for m in materials]
+
+
+def _rechoose_message(materials, files) -> str:
+    names = [m.name for m in materials if f"material_{m.pk}" in files]
+    if not names:
+        return ""
+    return _("以下材料的文件需要重新选择：%(names)s。") % {"names": "、".join(names)}
 
 
 def my_cases(request):
@@ -82,6 +100,9 @@ def my_case(request, pk: int):
     case = get_case_for(request.user, pk)
     ctx = _case_context(case, internal=False)  # the agency's internal steps are not the applicant's
     ctx["actions"] = {a.value for a in available_actions(request.user, case)}
+    ctx["next_step"] = next_step(case, applicant=True)
+    # The results other modules attach to a decided case: its e-licence, the rating to give.
+    ctx["results"] = case_links_for(case, request.user) if case.status in RESULT_STATUSES else []
     return render(request, "cases/my_case.html", ctx)
 
 
@@ -94,7 +115,7 @@ def my_case_supplement(request, pk: int):
         services.case_supplement(actor=request.user, case_id=pk, files=files, note=request.POST.get("note", ""),
                                  expected_version=_int(request.POST.get("row_version")))
     except ValidationError as exc:
-        messages.error(request, _("补正未提交：") + _errors(exc))
+        messages.error(request, _("补正未提交：") + _errors(exc) + _("请重新选择全部补正材料后再提交。"))
         return redirect("cases:my_case", pk)
     except Conflict as exc:
         messages.error(request, exc.message)
@@ -197,6 +218,7 @@ def case_detail(request, pk: int):
         "decisions": Decision.choices,
         "version_materials": case.version.materials.all(),
         "extension_limit": services.extension_limit(case),
+        "next_step": next_step(case, applicant=False),
     })
     return render(request, "cases/detail.html", ctx)
 
@@ -282,13 +304,14 @@ def register_walk_in(request):
             )
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
-            messages.error(request, _("登记未成功：") + _errors(exc))
+            messages.error(request, _("登记未成功：") + _errors(exc)
+                           + _rechoose_message(version.materials.all(), request.FILES))
         else:
             messages.success(request, _("已登记办件 %(n)s，查询码 %(q)s，请告知申请人。") % {"n": case.number, "q": case.query_code})
             return redirect("cases:detail", case.pk)
     return render(request, "cases/register.html", {
         "items": items, "version": version,
-        "material_rows": [(m, errors.get(f"material_{m.pk}", [])) for m in version.materials.all()] if version else [],
+        "material_rows": _material_rows(version.materials.all(), errors, request.FILES) if version else [],
         "errors": errors, "data": request.POST if request.method == "POST" else {},
         "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex,
     }, status=400 if errors else 200)

@@ -21,5 +21,6 @@ class CoreConfig(AppConfig):
 
         sweeps.register("core.event_retries", retry_event_deliveries, dt.timedelta(minutes=1))
         inbox.register("supervision")(supervision.press_items)
+        inbox.register_counter("supervision")(supervision.press_counts)
 
         from . import home  # noqa: F401  register the applicant home sections

@@ -12,7 +12,7 @@ Public API (stable; every module counts deadlines through it)::
     cal.due_at(date, n) -> aware datetime    # 24:00 Asia/Shanghai of the due date
     cal.explain(date, n) -> list[ExplainRow] # each day counted or skipped, and why
 
-Counting rule (《行政许可法》§82 and DESIGN.md): the day of the triggering event is not counted;
+Counting rule (《行政许可法》§82 and docs/design.md): the day of the triggering event is not counted;
 a period of N working days ends at 24:00 of the N-th working day after the event day. An event on
 a non-working day counts from the next working day: that day is the first one counted. A period
 of 0 days ends on the event day itself.

@@ -39,7 +39,9 @@ def register(name: str) -> Callable[[Provider], Provider]:
 
 def register_counter(name: str) -> Callable[[Counter], Counter]:
     """A provider whose items are many registers a counter too: {"total", "red", "yellow"}
-    computed in the database, so the inbox totals are right while the list stays short."""
+    computed in the database, so the inbox totals are right while the list stays short. It must
+    count exactly the rows its provider lists, badged by the same rule (one function for both),
+    or the inbox says "9" over 10 rows; tests/test_demo_truth.py checks every counter."""
 
     def decorator(func: Counter) -> Counter:
         _counters[name] = func

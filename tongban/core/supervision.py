@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from . import audit
@@ -23,6 +23,7 @@ __all__ = [
     "Supervised",
     "open_presses",
     "press",
+    "press_counts",
     "press_items",
     "presses_of",
     "presses_on",
@@ -110,6 +111,32 @@ def register(kind: Supervised) -> None:
     _supervised[kind.model._meta.label_lower] = kind
 
 
+def _badge(press_warning: str, object_warning: str) -> str:
+    """A press is red when it was made on a red warning or its object is red now, else yellow:
+    an unanswered press is always urgent."""
+    return "red" if "red" in (press_warning, object_warning) else "yellow"
+
+
+def press_counts(actor) -> dict[str, int]:
+    """The inbox totals of `press_items`, counted in the database with the same badge rule, so
+    they stay right past the list's limit."""
+    totals = {"total": 0, "red": 0, "yellow": 0}
+    for kind in _supervised.values():
+        handled = kind.handled_by(actor)
+        presses = open_presses(handled)
+        total = presses.count()
+        if not total:
+            continue
+        red = presses.filter(warning="red")
+        if any(f.name == "warning" for f in kind.model._meta.concrete_fields):
+            red = presses.filter(Q(warning="red") | Q(object_id__in=handled.filter(warning="red").values("pk")))
+        n_red = red.count()
+        totals["total"] += total
+        totals["red"] += n_red
+        totals["yellow"] += total - n_red
+    return totals
+
+
 def press_items(actor) -> Iterable:
     """Unanswered presses on what the actor handles, for the inbox (one query per kind)."""
     from django.utils.translation import gettext as _
@@ -132,7 +159,7 @@ def press_items(actor) -> Iterable:
                 module=_("督办"),
                 title=title,
                 url=url,
-                warning="red" if row.warning == "red" or getattr(obj, "warning", "") == "red" else "yellow",
+                warning=_badge(row.warning, getattr(obj, "warning", "")),
                 subtitle=f"{subtitle} · {row.note[:40]}",
                 tags=(_("督办"), kind.module),
             )

@@ -207,7 +207,8 @@ KNOWN = {
             annual_revenue_fen=850_000_000_00,
             founded_on=dt.date(2008, 5, 1),
         ),
-        ("郑东新区物流中心", BuildingUse.LOGISTICS, 235_000, "410100"),
+        # The project it applies for in the cases demo and the guide's filled-in example form.
+        ("郑东新区龙湖里住宅小区二期", BuildingUse.RESIDENTIAL, 86_500_00, "410100"),
     ),
     "MA000002": (
         dict(

@@ -14,7 +14,6 @@ from tongban.core.inbox import WorkItem, register, register_counter
 from tongban.core.permissions import has_perm
 
 from .models import Rating, RatingAppeal, Rectification
-from .permissions import may_decide
 
 OPEN = [Rectification.Status.VERIFYING, Rectification.Status.RECTIFYING]
 
@@ -26,6 +25,17 @@ def _open(actor):
     return Rectification.objects.filter(
         status__in=OPEN, organisation__path__startswith=root.path
     ).exclude(organisation__kind="agency", organisation__depth__gt=root.depth)
+
+
+def _appeals_to_decide(actor):
+    """Pending appeals of ratings the actor may decide (reviews.permissions.may_decide: an approver
+    of the rated unit or above, who did not file the appeal), as one queryset for rows and count."""
+    root = scope_root(actor)
+    if root is None or not has_perm(actor, "reviews.appeal_decide"):
+        return RatingAppeal.objects.none()
+    return RatingAppeal.objects.filter(
+        status=RatingAppeal.Status.PENDING, rating__organisation__path__startswith=root.path
+    ).exclude(filed_by=actor)
 
 
 @register("reviews")
@@ -41,15 +51,10 @@ def review_items(actor):
             subtitle=f"{rect.get_status_display()} · {rect.rating.text[:30]}",
             tags=(rect.get_status_display(),),
         )
-    if has_perm(actor, "reviews.appeal_decide"):
-        root = scope_root(actor)
-        pending = RatingAppeal.objects.filter(status=RatingAppeal.Status.PENDING,
-                                              rating__organisation__path__startswith=root.path if root else "-")
-        for row in pending.select_related("rating__organisation", "filed_by")[:50]:
-            if may_decide(actor, row):
-                yield WorkItem(module="差评申诉", title=f"差评申诉待审核：{row.rating.organisation.name}",
-                               url=reverse("reviews:detail", args=[row.rating_id]), warning="yellow",
-                               subtitle=row.get_reason_display(), tags=("申诉",))
+    for row in _appeals_to_decide(actor).select_related("rating__organisation", "filed_by")[:50]:
+        yield WorkItem(module="差评申诉", title=f"差评申诉待审核：{row.rating.organisation.name}",
+                       url=reverse("reviews:detail", args=[row.rating_id]), warning="yellow",
+                       subtitle=row.get_reason_display(), tags=("申诉",))
 
 
 supervision.register(supervision.Supervised(
@@ -64,8 +69,10 @@ supervision.register(supervision.Supervised(
 
 @register_counter("reviews")
 def review_counts(actor) -> dict[str, int]:
-    return _open(actor).order_by().aggregate(
+    rects = _open(actor).order_by().aggregate(
         total=Count("id"), red=Count("id", filter=Q(warning="red")), yellow=Count("id", filter=Q(warning="yellow")))
+    appeals = _appeals_to_decide(actor).count()  # listed with a yellow badge: a decision is awaited
+    return {"total": rects["total"] + appeals, "red": rects["red"], "yellow": rects["yellow"] + appeals}
 
 
 __all__ = ["Rating"]

@@ -8,11 +8,11 @@ def workspace(request):
     from tongban.core.permissions import has_perm
     from tongban.core.selectors import next_year_missing
 
-    missing = None
-    if has_perm(user, "core.manage_calendar") or has_perm(user, "dashboard.view"):
-        missing = next_year_missing()
+    # The banner on every page is for those who can enter the schedule; everyone else is told
+    # once, in the inbox (workspace.views.inbox).
+    manages = has_perm(user, "core.manage_calendar")
     return {
         "workspace_menu": menu_for(user),
-        "calendar_missing_year": missing,
-        "perms_calendar_manage": has_perm(user, "core.manage_calendar"),
+        "calendar_missing_year": next_year_missing() if manages else None,
+        "perms_calendar_manage": manages,
     }

@@ -1,7 +1,8 @@
 from django.shortcuts import render
 
 from tongban.core.inbox import counts_for, items_for
-from tongban.core.permissions import requires
+from tongban.core.permissions import has_perm, requires
+from tongban.core.selectors import next_year_missing
 
 SHOWN = 50
 
@@ -16,4 +17,6 @@ def inbox(request):
     return render(request, "workspace/inbox.html", {
         "items": shown[:SHOWN], "counts": counts, "shown": SHOWN, "modules": modules,
         "module": module, "warning": warning,
+        # Calendar administrators see the banner on every page; others read it here, once.
+        "calendar_notice_year": None if has_perm(request.user, "core.manage_calendar") else next_year_missing(),
     })

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from tongban.core import audit, clocks, supervision, timeutil
 from tongban.core.calendar import WorkCalendar
@@ -80,6 +79,8 @@ def _issue_document(case: Case, kind: str, content: dict, on: dt.date) -> Docume
         "item_name": case.version.name,
         "applicant_name": case.applicant_name,
         "organisation": org.name,
+        # The issuer, frozen with the rest: a document speaks for the agency as it was named then.
+        "agency": agency.name,
         "received_on": case.received_on.isoformat(),
         "project_name": case.project_name,
     }
@@ -225,7 +226,7 @@ def _transition(
         to_status=to,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=actor_name or (actor.display_name if getattr(actor, "pk", None) else "系统"),
-        at=timezone.now(),
+        at=timeutil.now(),
         effective_on=effective_on or today,
         note=note,
         data=data or {},

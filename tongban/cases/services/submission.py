@@ -7,11 +7,10 @@ from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from tongban.catalog.material_sources import Supplies, material_supplies
 from tongban.catalog.models import ItemVersion, Material
-from tongban.core import attachments, audit
+from tongban.core import attachments, audit, timeutil
 from tongban.core.permissions import deny, has_perm
 
 from ..models import (
@@ -176,7 +175,7 @@ def case_submit(
         raise ValidationError(errors)
     item = version.item
     today = _today()
-    now = timezone.now()
+    now = timeutil.now()
     case = Case(
         number=_case_number(item.organisation, today),
         query_code="".join(secrets.choice(QUERY_ALPHABET) for _ in range(6)),
