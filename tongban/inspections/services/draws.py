@@ -47,10 +47,11 @@ def _scoped(actor, organisation, perm: str) -> None:
         raise deny(actor, perm, organisation)
 
 
-def capped_objects(object_ids, year: int, *, exclude_task: int | None = None) -> dict[int, int]:
+def capped_objects(object_ids, year: int, *, exclude_task: int | None = None, approved_only: bool = False) -> dict[int, int]:
     """Objects already at the yearly cap of visits across all tasks (a joint task counts once):
-    {object id: visits}."""
-    qs = Inspection.objects.filter(object_id__in=object_ids, status__in=VISIT_STATUSES, task__period_start__year=year)
+    {object id: visits}. A draw counts every planned visit; an approval only approved ones."""
+    statuses = VISIT_STATUSES[1:] if approved_only else VISIT_STATUSES
+    qs = Inspection.objects.filter(object_id__in=object_ids, status__in=statuses, task__period_start__year=year)
     if exclude_task:
         qs = qs.exclude(task_id=exclude_task)
     counts = qs.values("object_id").annotate(n=Count("task", distinct=True)).filter(n__gte=yearly_cap())

@@ -56,7 +56,8 @@ def inspection_approve(*, actor, inspection_id: int, expected_version: int | Non
     check_version(inspection, expected_version)
     if is_member(actor, inspection):
         raise Conflict("检查组成员不能批准本组的检查，须由其他负责人批准。", code="same_person")
-    visits = capped_objects([inspection.object_id], inspection.task.period_start.year, exclude_task=inspection.task_id)
+    visits = capped_objects([inspection.object_id], inspection.task.period_start.year, exclude_task=inspection.task_id,
+                            approved_only=True)
     if visits:
         raise Conflict(
             f"依据国办发〔2024〕54号，“{inspection.object.name}”本年度已被检查 {visits[inspection.object_id]} 次，"
