@@ -142,7 +142,7 @@ def check(f: dict) -> int:
         gone = set(removed[obj])
         have = [m for m in current[obj] if m not in gone]
         team, _missing = team_for(walk(f"replace:{obj}:{rep['n']}"), k,
-                                  lambda i, o=obj: (i, o) not in banned and i not in gone, required, skills, have)
+                                  lambda i, o=obj, g=gone: (i, o) not in banned and i not in g, required, skills, have)
         if team != rep["team"]:
             return differ(f"replacement {rep['n']} of {obj}", rep["team"], team)
         current[obj] = team

@@ -21,8 +21,12 @@ REDRAW = Path(__file__).resolve().parents[2] / "scripts" / "redraw.py"
 DAY = dt.date(2026, 3, 2)  # a Monday
 
 
-def inspector(org, name, *, specialties=(), valid_until=dt.date(2030, 12, 31), n=[0]):
-    n[0] += 1
+_count = [0]
+
+
+def inspector(org, name, *, specialties=(), valid_until=dt.date(2030, 12, 31)):
+    _count[0] += 1
+    n = _count
     user = StaffFactory(username=f"i_insp{n[0]}_{name}", real_name=name, organisation=org, roles=[Role.INSPECTOR])
     EnforcementCertificate.objects.create(user=user, number=f"豫41{n[0]:06d}", issuing_authority="河南省人民政府",
                                           valid_from=dt.date(2020, 1, 1), valid_until=valid_until)

@@ -148,9 +148,26 @@ def offset(seed_hex: str, label: str, n: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed_hex}|{label}|".encode()).digest()[:8], "big") % n
 
 
-def walk(ranked_pool: list[str], start: int) -> list[str]:
-    """The ranked pool read cyclically from ``start``."""
-    return ranked_pool[start:] + ranked_pool[:start]
+class walk:
+    """The ranked pool read cyclically from ``start`` (a re-iterable view, never a copy: a task
+    walks it once per drawn object)."""
+
+    __slots__ = ("pool", "start")
+
+    def __init__(self, ranked_pool: list[str], start: int):
+        self.pool, self.start = ranked_pool, start
+
+    def __iter__(self):
+        pool, start = self.pool, self.start
+        for i in range(start, len(pool)):
+            yield pool[i]
+        for i in range(start):
+            yield pool[i]
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    __hash__ = None
 
 
 def pick_team(
@@ -166,8 +183,8 @@ def pick_team(
     the team does not cover yet, the first eligible member of the walk who has it; then the first
     eligible members of the walk until the team has k. ``chosen`` are members already in the team
     (a replacement keeps the others). Returns (team, missing specialty or None); the caller
-    refuses when a specialty is missing or the team is smaller than k — never fills up."""
-    order = list(order)
+    refuses when a specialty is missing or the team is smaller than k — never fills up.
+    ``order`` is iterated once per pass, so it must be re-iterable (a list or a walk)."""
     team = list(chosen)
     for spec in sorted(set(required)):
         if any(spec in skills(m) for m in team):

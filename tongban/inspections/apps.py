@@ -8,11 +8,10 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("双随机一公开")
 
     def ready(self) -> None:
-        from tongban.core.portal_nav import PortalLink
-        from tongban.core.portal_nav import register as portal_link
-
         from tongban.core import events
         from tongban.core.calendar_store import CALENDAR_CHANGED
+        from tongban.core.portal_nav import PortalLink
+        from tongban.core.portal_nav import register as portal_link
 
         from . import home, inbox, menu, permissions, tasks  # noqa: F401  registries
 

@@ -132,6 +132,9 @@ class ConflictDeclaration(models.Model):
         verbose_name_plural = _("利害关系申报")
         constraints = [models.UniqueConstraint(fields=["inspector", "object"], name="insp_conflict_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.inspector_id}—{self.object_id} {self.kind}"
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("编制中")  # tasks can be added; nothing can be drawn yet
@@ -307,6 +310,9 @@ class TeamMember(models.Model):
         ordering = ["inspection", "id"]
         constraints = [models.UniqueConstraint(fields=["inspection", "user"], name="insp_member_once")]
 
+    def __str__(self) -> str:
+        return f"{self.inspection_id}: {self.user_id}"
+
 
 class ResultClass(models.TextChoices):
     NO_ISSUE = "no_issue", _("未发现问题")
@@ -365,6 +371,9 @@ class ResultFile(models.Model):
     result = models.ForeignKey(InspectionResult, on_delete=models.CASCADE, related_name="files")
     attachment = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, related_name="+")
 
+    def __str__(self) -> str:
+        return self.attachment.original_name
+
 
 class WithdrawalStatus(models.TextChoices):
     PENDING = "pending", _("待决定")
@@ -397,6 +406,9 @@ class WithdrawalRequest(models.Model):
                                    name="insp_withdrawal_other_decides"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.inspection_id} 回避 {self.inspector_id}"
+
 
 class Transition(models.Model):
     """One step of a draw's or an inspection's history. Never edited."""
@@ -414,3 +426,6 @@ class Transition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} → {self.to_status}"

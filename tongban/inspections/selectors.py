@@ -10,7 +10,15 @@ from django.urls import reverse
 from tongban.core.permissions import scope_q
 
 from . import engine
-from .models import Draw, DrawStatus, Inspection, InspectionResult, Status, WithdrawalRequest, WithdrawalStatus
+from .models import (
+    Draw,
+    DrawStatus,
+    Inspection,
+    InspectionResult,
+    Status,
+    WithdrawalRequest,
+    WithdrawalStatus,
+)
 from .permissions import inspections_for, tasks_for
 
 # --- published draws ---------------------------------------------------------------------------

@@ -10,7 +10,14 @@ from .directory import (
     object_import,
     object_save,
 )
-from .draws import capped_objects, draw_commit, draw_seed, draw_void_approve, draw_void_request, freeze
+from .draws import (
+    capped_objects,
+    draw_commit,
+    draw_seed,
+    draw_void_approve,
+    draw_void_request,
+    freeze,
+)
 from .plans import plan_create, plan_file, task_create
 from .work import (
     HANDED_OVER,

@@ -175,7 +175,7 @@ def object_import(*, actor, organisation: Organisation, upload) -> int:
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
-    except Exception:  # noqa: BLE001 - any unreadable workbook is the user's file, not our bug
+    except Exception:
         raise ValidationError({"file": ["无法读取该 Excel 文件，请使用模板重新填写。"]}) from None
     if not rows or [str(c or "").strip() for c in rows[0][: len(IMPORT_COLUMNS)]] != IMPORT_COLUMNS:
         raise ValidationError({"file": ["表头应为：" + "、".join(IMPORT_COLUMNS) + "（请使用模板）。"]})

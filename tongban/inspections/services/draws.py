@@ -25,8 +25,8 @@ from ..models import (
     DrawStatus,
     Inspection,
     InspectionObject,
-    InspectorProfile,
     InspectionTask,
+    InspectorProfile,
     ItemStatus,
     PlanStatus,
     Status,
@@ -196,7 +196,7 @@ def draw_seed(*, actor, draw_id: int, numbers, source: str = "", announced_on: d
         if announced_on < timezone.localdate(draw.committed_at):
             # RFC 3797: the numbers must come from a source announced after the commitment.
             raise ValidationError({"announced_on": [
-                "公开号码必须在承诺公布之后产生（承诺公布于 %s），不能使用此前已知的号码。" % timezone.localdate(draw.committed_at)]})
+                f"公开号码必须在承诺公布之后产生（承诺公布于 {timezone.localdate(draw.committed_at)}），不能使用此前已知的号码。"]})
         draw.numbers, draw.numbers_source, draw.numbers_announced_on = values, source.strip()[:200], announced_on
         draw.entered_by = actor
         transition(draw, action="enter", to=DrawStatus.ENTERED, actor=actor,

@@ -12,7 +12,14 @@ from tongban.accounts.models import Organisation
 from tongban.core import audit
 from tongban.core.errors import Conflict
 
-from ..models import DEFAULT_RATIOS, AnnualPlan, InspectionItem, InspectionTask, ItemStatus, PlanStatus
+from ..models import (
+    DEFAULT_RATIOS,
+    AnnualPlan,
+    InspectionItem,
+    InspectionTask,
+    ItemStatus,
+    PlanStatus,
+)
 from ._common import number
 from .directory import _in_org, parse_ratio
 

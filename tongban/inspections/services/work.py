@@ -30,7 +30,17 @@ from ..models import (
     WithdrawalStatus,
 )
 from ..permissions import get_inspection_for, get_result_for, is_member
-from ._common import APPROVAL_RULE, PUBLICATION_RULE, cal, check_from, check_version, number, publication_days, today, transition
+from ._common import (
+    APPROVAL_RULE,
+    PUBLICATION_RULE,
+    cal,
+    check_from,
+    check_version,
+    number,
+    publication_days,
+    today,
+    transition,
+)
 from .draws import capped_objects
 
 HANDED_OVER = "inspection.handed_over"
