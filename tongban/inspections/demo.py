@@ -78,7 +78,10 @@ def load(log) -> None:
         actor=admin, organisation=zz, code="RFJC-002", name="人防工程防化设备配置情况检查",
         legal_basis="《人民防空工程维护管理办法》", object_kind="enterprise", required_specialties=["防化"])
     services.item_publish(actor=admin, item_id=item2.pk)
-    for ent in Enterprise.objects.filter(division_code__startswith="4101"):
+    from tongban.accounts.demo import ENTERPRISES
+
+    demo_usccs = [make_uscc("9", "1", div, body) for _n, div, body, _l, _u in ENTERPRISES if div.startswith("4101")]
+    for ent in Enterprise.objects.filter(uscc__in=demo_usccs):
         services.object_save(actor=admin, organisation=zz, kind="enterprise", key=ent.uscc, name=ent.name,
                              address=ent.address, region=ent.division_code, industry="房地产业", risk_class="high")
     for n in range(1, 21):
@@ -113,7 +116,7 @@ def load(log) -> None:
             "result_class": "rectify", "rectification": "更换防护密闭门密封条", "rectification_due": today + dt.timedelta(days=30),
             "signed_name": "高建国", "signature_confirmed": True})
         services.inspection_result_publish(actor=member, result_id=result.pk)
-    log(f"双随机：事项 2 项，名录 {20 + Enterprise.objects.filter(division_code__startswith='4101').count()} 个对象，"
+    log(f"双随机：事项 2 项，名录 {20 + len(demo_usccs)} 个对象，"
         f"执法人员 {len(team)} 名，抽取 {len(inspections)} 个对象")
 
 

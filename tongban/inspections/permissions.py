@@ -28,7 +28,11 @@ grant(Role.INSPECTOR, "inspections.record", "inspections.publish")
 def tasks_for(actor) -> QuerySet[InspectionTask]:
     if not getattr(actor, "is_authenticated", False) or not has_perm(actor, "inspections.view"):
         return InspectionTask.objects.none()
-    return InspectionTask.objects.filter(scope_q(actor, "plan__organisation"))
+    if actor.is_superuser:
+        return InspectionTask.objects.all()
+    # Inspectors of a station below the office see the tasks they are drawn for.
+    mine = InspectionTask.objects.filter(inspections__members__user=actor).values("pk")
+    return InspectionTask.objects.filter(Q(scope_q(actor, "plan__organisation")) | Q(pk__in=mine))
 
 
 def inspections_for(actor) -> QuerySet[Inspection]:
@@ -40,9 +44,8 @@ def inspections_for(actor) -> QuerySet[Inspection]:
     if getattr(actor, "is_staff_member", False):
         if not has_perm(actor, "inspections.view"):
             return Inspection.objects.none()
-        return Inspection.objects.filter(
-            scope_q(actor, "task__plan__organisation") | Q(members__user=actor)
-        ).distinct()
+        mine = Inspection.objects.filter(members__user=actor).values("pk")
+        return Inspection.objects.filter(Q(scope_q(actor, "task__plan__organisation")) | Q(pk__in=mine))
     if getattr(actor, "enterprise_id", None):
         return Inspection.objects.filter(object__enterprise_id=actor.enterprise_id).exclude(status="cancelled")
     return Inspection.objects.none()

@@ -8,6 +8,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -77,7 +78,9 @@ def plans(request):
 @requires("inspections.view")
 def plan_detail(request, pk: int):
     user = request.user
-    plan = AnnualPlan.objects.filter(scope_q(user), pk=pk).select_related("organisation").first()
+    visible = AnnualPlan.objects.all() if user.is_superuser else AnnualPlan.objects.filter(
+        Q(scope_q(user)) | Q(tasks__in=tasks_for(user))).values("pk")
+    plan = AnnualPlan.objects.filter(pk=pk, pk__in=visible).select_related("organisation").first()
     if plan is None:
         from django.http import Http404
 
@@ -97,7 +100,8 @@ def plan_detail(request, pk: int):
                 return redirect("inspections:task", task.pk)
         return redirect("inspections:plan", plan.pk)
     items = InspectionItem.objects.filter(status="published", organisation__path__startswith=plan.organisation.path[:7])
-    return render(request, "inspections/plan.html", {"plan": plan, "tasks": plan.tasks.select_related("item"),
+    return render(request, "inspections/plan.html", {"plan": plan, "tasks": plan.tasks.filter(
+                      pk__in=tasks_for(user).values("pk")).select_related("item"),
                                                      "items": items, "can_manage": has_perm(user, "inspections.manage"),
                                                      "ratio_keys": plan_ratio_keys()})
 
