@@ -218,6 +218,10 @@ def inspection_withdrawal_request(request, inspection_id: int, payload: Withdraw
 
 @router.get("/results", operation_id="inspection_public_results", auth=None, summary="已公示的抽查结果（公开，稳定格式）")
 def inspection_public_results(request, year: int | None = None, uscc: str = "", limit: int = 100):
+    if year is not None and not (2000 <= year <= 2100):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"year": ["年度应在 2000 到 2100 之间。"]})
     qs = selectors.published_results()
     if year:
         qs = qs.filter(published_on__year=year)
