@@ -13,7 +13,7 @@ class InspectionsConfig(AppConfig):
         from tongban.core.portal_nav import PortalLink
         from tongban.core.portal_nav import register as portal_link
 
-        from . import home, inbox, menu, permissions, tasks  # noqa: F401  registries
+        from . import home, inbox, menu, panels, permissions, tasks  # noqa: F401  registries
 
         events.subscribe(CALENDAR_CHANGED, tasks.on_calendar_changed)
 
