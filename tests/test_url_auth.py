@@ -69,6 +69,18 @@ PUBLIC = {
     "licences:key_pem",
     "licences:org_key_pem",
     "api-1:licence_verify",
+    # 双随机一公开: draw commitments, draws and their files, published results and exports, the
+    # item list, and the notice verification page reached by the QR code (tongban.inspections)
+    "inspections:public_index",
+    "inspections:public_draw",
+    "inspections:public_draw_file",
+    "inspections:public_task",
+    "inspections:public_enterprise",
+    "inspections:public_export",
+    "inspections:verify",
+    "api-1:inspection_item_list",
+    "api-1:inspection_draw_get",
+    "api-1:inspection_public_results",
 }
 
 

@@ -97,6 +97,9 @@ def register_routers() -> None:
 
     api.add_router("/licences/", licences_router)
     api.add_router("/bundles/", bundles_router)
+    from tongban.inspections.api import router as inspections_router
+
+    api.add_router("/inspections/", inspections_router)
 
 
 register_routers()

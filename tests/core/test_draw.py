@@ -66,3 +66,24 @@ def test_every_member_can_be_drawn():
         for item in draw.select(hashlib.sha256(str(i).encode()).hexdigest(), "s", counts, 3):
             counts[item] += 1
     assert all(500 < c < 700 for c in counts.values())  # expectation 600
+
+
+def test_a_team_walk_starts_at_an_offset_fixed_by_the_label():
+    pool = draw.ranked("cd" * 32, "inspectors", [f"ins:{i}" for i in range(10)])
+    start = draw.offset("cd" * 32, "inspectors:obj:1", len(pool))
+    expected = int.from_bytes(hashlib.sha256(("cd" * 32 + "|inspectors:obj:1|").encode()).digest()[:8], "big") % 10
+    assert start == expected
+    assert draw.walk(pool, start) == pool[start:] + pool[:start]
+
+
+def test_a_team_covers_required_specialties_first_and_never_fills_up():
+    skills = {"a": {"电气"}, "b": set(), "c": {"结构"}, "d": set()}
+    team, missing = draw.pick_team(["b", "d", "a", "c"], 2, lambda i: True, required=["结构", "电气"],
+                                   skills=lambda i: skills[i])
+    assert (team, missing) == (["a", "c"], None)  # 电气 then 结构, in sorted order
+    team, missing = draw.pick_team(["b", "d", "a"], 2, lambda i: i != "d")
+    assert team == ["b", "a"] and missing is None
+    team, missing = draw.pick_team(["b", "d"], 2, lambda i: i != "d")
+    assert team == ["b"]  # short: the caller refuses, nothing is filled with an ineligible one
+    team, missing = draw.pick_team(["b", "d"], 2, lambda i: True, required=["结构"], skills=lambda i: skills[i])
+    assert missing == "结构"

@@ -129,3 +129,75 @@ def select_eligible(
             if len(chosen) == k:
                 break
     return chosen
+
+
+# --- teams (inspectors per object) ------------------------------------------------------------
+#
+# Ranking the whole pool once per object costs objects × pool hashes (40,000 drawn objects × 10,000
+# inspectors is 400 million SHA-256 calls, minutes of work). Instead the pool is ranked once per
+# task (label "inspectors") and each object walks that ranking cyclically from its own offset
+# (label "inspectors:<object id>"): the first inspector of a walk is uniform over the pool and
+# every ordered pair of neighbours equally likely, at one hash per object.
+
+
+def offset(seed_hex: str, label: str, n: int) -> int:
+    """Where a walk starts in a ranked pool of n: the first 8 bytes of
+    ``SHA-256(seed_hex + "|" + label + "|")`` as a big-endian integer, modulo n."""
+    if n <= 0:
+        return 0
+    return int.from_bytes(hashlib.sha256(f"{seed_hex}|{label}|".encode()).digest()[:8], "big") % n
+
+
+class walk:
+    """The ranked pool read cyclically from ``start`` (a re-iterable view, never a copy: a task
+    walks it once per drawn object)."""
+
+    __slots__ = ("pool", "start")
+
+    def __init__(self, ranked_pool: list[str], start: int):
+        self.pool, self.start = ranked_pool, start
+
+    def __iter__(self):
+        pool, start = self.pool, self.start
+        for i in range(start, len(pool)):
+            yield pool[i]
+        for i in range(start):
+            yield pool[i]
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    __hash__ = None
+
+
+def pick_team(
+    order: Iterable[str],
+    k: int,
+    eligible: Callable[[str], bool],
+    *,
+    required: Iterable[str] = (),
+    skills: Callable[[str], Iterable[str]] = lambda _i: (),
+    chosen: Iterable[str] = (),
+) -> tuple[list[str], str | None]:
+    """A team from ``order`` (a walk): first, for each required specialty in sorted order that
+    the team does not cover yet, the first eligible member of the walk who has it; then the first
+    eligible members of the walk until the team has k. ``chosen`` are members already in the team
+    (a replacement keeps the others). Returns (team, missing specialty or None); the caller
+    refuses when a specialty is missing or the team is smaller than k — never fills up.
+    ``order`` is iterated once per pass, so it must be re-iterable (a list or a walk)."""
+    team = list(chosen)
+    for spec in sorted(set(required)):
+        if any(spec in skills(m) for m in team):
+            continue
+        for item in order:
+            if item not in team and eligible(item) and spec in skills(item):
+                team.append(item)
+                break
+        else:
+            return team, spec
+    for item in order:
+        if len(team) >= k:
+            break
+        if item not in team and eligible(item):
+            team.append(item)
+    return team, None
