@@ -97,6 +97,9 @@ def register_routers() -> None:
 
     api.add_router("/licences/", licences_router)
     api.add_router("/bundles/", bundles_router)
+    from tongban.enforcement.api import router as enforcement_router
+
+    api.add_router("/enforcement/", enforcement_router)
 
 
 register_routers()

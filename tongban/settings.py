@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tongban.bundles",
     "tongban.appeals",
     "tongban.reviews",
+    "tongban.enforcement",
     "tongban.portal",
     "tongban.workspace",
 ]
