@@ -212,7 +212,7 @@ def legal_review(*, actor, case_id: int, opinion: str, reasons: str, expected_ve
     case.review_opinion, case.review_reasons = opinion, reasons.strip()[:5000]
     case.reviewed_by, case.reviewed_on = actor, today
     issue_document(case, Document.Kind.LEGAL_REVIEW, {
-        "opinion": ReviewOpinion(opinion).label, "reasons": case.review_reasons, "reviewer": actor.display_name,
+        "opinion": str(ReviewOpinion(opinion).label), "reasons": case.review_reasons, "reviewer": actor.display_name,
         "penalty": penalty_text(case), "departs": case.departs, "departure_reason": case.departure_reason,
         "baseline": case.proposal.get("baseline", ""), "clauses": case.proposal.get("clauses", []),
     }, today, for_party=False)
