@@ -91,6 +91,30 @@ class BaselineItem(models.Model):
     def __str__(self) -> str:
         return self.violation
 
+    @property
+    def min_yuan(self) -> str:
+        return fen_to_yuan(self.min_fen)
+
+    @property
+    def max_yuan(self) -> str:
+        return fen_to_yuan(self.max_fen)
+
+    @property
+    def band_rows(self) -> list[dict]:
+        """Each clause with its band in yuan, as published on the portal."""
+        from .rules import position_fen
+
+        rows = []
+        for c in self.clauses.all():
+            if c.penalty_kind != PenaltyKind.FINE:
+                band = c.get_penalty_kind_display()
+            else:
+                low = position_fen(self.scheme, self.min_fen, self.max_fen, c.low_pct)
+                high = position_fen(self.scheme, self.min_fen, self.max_fen, c.high_pct)
+                band = f"¥{fen_to_yuan(low)} — ¥{fen_to_yuan(high)}"
+            rows.append({"code": c.code, "label": c.get_circumstance_display(), "condition": c.condition, "band": band})
+        return rows
+
 
 class BaselineClause(models.Model):
     """A circumstance (不予处罚 / 减轻 / 从轻 / 一般 / 从重) with its condition and its band. A band is

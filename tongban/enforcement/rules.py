@@ -134,10 +134,12 @@ def summary_allowed(kind: str, fine_fen: int, party_kind: str) -> bool:
 # --- §58 legal review -----------------------------------------------------------------------
 
 
-def review_required(*, party_kind: str, kind: str, is_major: bool, hearing_held: bool, hearing_right: bool) -> bool:
+def review_required(*, party_kind: str, kind: str, is_major: bool, hearing_held: bool, hearing_right: bool,
+                    procedure: str = "general") -> bool:
     """§58: major public interest, after a hearing, complex cases, where a law requires it; the
-    seed extends it to every penalty of an enterprise. 不予处罚 is no penalty."""
-    if kind == "not_punished":
+    seed extends it to every penalty of an enterprise decided by the general procedure (a §51
+    on-the-spot decision has no review step). 不予处罚 is no penalty."""
+    if kind == "not_punished" or procedure == "summary":
         return False
     if party_kind == "enterprise" and value("REVIEW_ALL_ENTERPRISE"):
         return True

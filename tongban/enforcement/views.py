@@ -130,15 +130,31 @@ def case_new(request):
 def _case_context(request, case: EnforcementCase) -> dict:
     from tongban.accounts.models import Role, User
 
+    from tongban.core.masking import mask_citizen_id
+
+    from .models import fen_to_yuan
+
     today = timeutil.today()
     item = case.baseline_item
+    amount = services.amount_due(case, today)
+    amount.update(surcharge_yuan=fen_to_yuan(amount["surcharge_fen"]), total_yuan=fen_to_yuan(amount["total_fen"]),
+                  total_yuan_plain=f"{amount['total_fen'] / 100:.2f}")
+    timeline = list(selectors.timeline(case))
+    for t in timeline:
+        t.label = ACTION_LABELS.get(t.action, _("登记案件") if t.action == "create" else t.action)
+    p = case.proposal or {}
+    proposal_text = ""
+    if p:
+        kind = dict(PenaltyKind.choices).get(p.get("penalty_kind"), "")
+        proposal_text = f"{kind} ¥{fen_to_yuan(p['low_fen'])} — ¥{fen_to_yuan(p['high_fen'])}，" \
+                        f"{_('建议')} ¥{fen_to_yuan(p['fine_fen'])}" if p.get("penalty_kind") == "fine" else str(kind)
     return {
-        "case": case, "today": today,
-        "timeline": selectors.timeline(case),
+        "case": case, "today": today, "amount": amount, "proposal_text": proposal_text,
+        "masked_id": mask_citizen_id(case.party_id_number),
+        "timeline": timeline,
         "records": case.records.prefetch_related("officers", "attachments").order_by("on", "id"),
         "documents": case.documents.all() if request.user.is_staff_member else case.documents.filter(for_party=True),
         "officers": case.officers.all(),
-        "amount": services.amount_due(case, today),
         "blockers": services.decide_blockers(case, today) if case.status in (Status.NOTIFIED, Status.HEARING,
                                                                              Status.INVESTIGATING) else [],
         "actions": {a.value for a in available_actions(request.user, case)},

@@ -61,7 +61,8 @@ def decide_blockers(case: EnforcementCase, today: dt.date) -> list[tuple[str, st
                             f"{d(case.hearing_request_until)}，期满前不得作出决定。"))
     hearing_held = bool(case.hearing_held_on)
     if punished and rules.review_required(party_kind=case.party_kind, kind=kind, is_major=case.is_major,
-                                          hearing_held=hearing_held, hearing_right=case.hearing_right):
+                                          hearing_held=hearing_held, hearing_right=case.hearing_right,
+                                          procedure=case.procedure):
         if case.review_opinion != ReviewOpinion.AGREE:
             state = "审核意见为“%s”" % ReviewOpinion(case.review_opinion).label if case.review_opinion else "尚未经法制审核"
             out.append(("art58_legal_review", f"依据《行政处罚法》第五十八条，本案须经法制审核且审核同意后方可作出决定；{state}。"))
