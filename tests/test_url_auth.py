@@ -69,6 +69,11 @@ PUBLIC = {
     "licences:key_pem",
     "licences:org_key_pem",
     "api-1:licence_verify",
+    # Published discretion baselines and penalty decisions (双公示, persons masked) (tongban.enforcement)
+    "enforcement:public_baselines",
+    "enforcement:public_baseline",
+    "enforcement:public_decisions",
+    "api-1:enforcement_baseline_list",
 }
 
 

@@ -445,13 +445,22 @@ def test_inspection_hand_over_builds_a_draft_case_once(today, city_a, o1, o2, en
     assert set(case.officers.values_list("pk", flat=True)) == {o1.pk, o2.pk}
 
 
-def test_case_from_a_complaint_reads_the_appeal(today, city_a, o1, o2, enterprise_user):
-    from tongban.appeals.models import Appeal
+def test_case_from_a_complaint_reads_the_appeal_once(today, city_a, o1, o2, enterprise_user, citizen):
+    from django.http import Http404
 
-    assert hasattr(Appeal, "number")  # the appeals contract used by 从诉求立案
-    with pytest.raises(Exception):  # an appeal outside the officer's scope is not found
-        services.case_create(actor=o1, organisation=city_a, appeal_id=999999,
-                             data={**party_enterprise(enterprise_user.enterprise), "act_on": DAY0})
+    from ..appeals.factories import file_appeal, make_categories, route_to
+
+    make_categories()
+    route_to(city_a)
+    appeal = file_appeal(citizen, kind="complaint", title="小区防空地下室被改作仓库", content="某物业擅自改变人防工程用途")
+    data = {**party_enterprise(enterprise_user.enterprise), "act_on": DAY0}
+    case = services.case_create(actor=o1, organisation=city_a, appeal_id=appeal.pk, data=data, officer_ids=[o1.pk, o2.pk])
+    assert case.source == "complaint" and case.source_ref == appeal.number and appeal.title in case.facts
+    assert "某物业" not in case.facts  # the complainant's own words stay in appeals
+    with pytest.raises(Conflict):
+        services.case_create(actor=o1, organisation=city_a, appeal_id=appeal.pk, data=data)
+    with pytest.raises(Http404):  # an appeal outside the officer's scope is not found
+        services.case_create(actor=o1, organisation=city_a, appeal_id=999999, data=data)
 
 
 def test_party_sees_the_case_only_once_registered(today, city_a, o1, o2, head, enterprise_user):

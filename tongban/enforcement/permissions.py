@@ -24,6 +24,8 @@ grant(Role.APPROVER, "enforcement.approve", "enforcement.decide", "enforcement.r
 # 法制审核人员: §58 review and the internal re-review
 grant(Role.LEGAL_REVIEWER, "enforcement.legal_review", "enforcement.rereview")
 grant(Role.SUPERVISOR, "enforcement.press")
+# 从诉求立案: officers read the complaints and reports of their agency to open a case from one
+grant(Role.INSPECTOR, "appeals.view")
 
 # action -> permission a staff actor needs (party actions are checked by ownership)
 ACTION_PERMS = {

@@ -30,8 +30,8 @@ from .models import (
     PenaltyKind,
     Procedure,
     Record,
-    ReviewOpinion,
     RereviewOutcome,
+    ReviewOpinion,
     Source,
     Status,
 )
@@ -129,7 +129,6 @@ def case_new(request):
 
 def _case_context(request, case: EnforcementCase) -> dict:
     from tongban.accounts.models import Role, User
-
     from tongban.core.masking import mask_citizen_id
 
     from .models import fen_to_yuan

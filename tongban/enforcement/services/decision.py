@@ -25,7 +25,17 @@ from ..models import (
     ReviewOpinion,
     Status,
 )
-from ._common import _today, d, issue_document, lock, require_staff, tell_party, tell_staff, transition, yuan
+from ._common import (
+    _today,
+    d,
+    issue_document,
+    lock,
+    require_staff,
+    tell_party,
+    tell_staff,
+    transition,
+    yuan,
+)
 from .investigation import check_art45, check_art51, proposal_for
 from .notice import _day, penalty_text
 
@@ -60,12 +70,12 @@ def decide_blockers(case: EnforcementCase, today: dt.date) -> list[tuple[str, st
                 out.append(("art64_request_window", f"依据《行政处罚法》第六十四条，当事人可以在告知后五日内要求听证；听证申请期限至"
                             f"{d(case.hearing_request_until)}，期满前不得作出决定。"))
     hearing_held = bool(case.hearing_held_on)
-    if punished and rules.review_required(party_kind=case.party_kind, kind=kind, is_major=case.is_major,
-                                          hearing_held=hearing_held, hearing_right=case.hearing_right,
-                                          procedure=case.procedure):
-        if case.review_opinion != ReviewOpinion.AGREE:
-            state = "审核意见为“%s”" % ReviewOpinion(case.review_opinion).label if case.review_opinion else "尚未经法制审核"
-            out.append(("art58_legal_review", f"依据《行政处罚法》第五十八条，本案须经法制审核且审核同意后方可作出决定；{state}。"))
+    needs_review = punished and rules.review_required(
+        party_kind=case.party_kind, kind=kind, is_major=case.is_major, hearing_held=hearing_held,
+        hearing_right=case.hearing_right, procedure=case.procedure)
+    if needs_review and case.review_opinion != ReviewOpinion.AGREE:
+        state = f"审核意见为“{ReviewOpinion(case.review_opinion).label}”" if case.review_opinion else "尚未经法制审核"
+        out.append(("art58_legal_review", f"依据《行政处罚法》第五十八条，本案须经法制审核且审核同意后方可作出决定；{state}。"))
     if case.is_major and not case.collective_on:
         out.append(("art57_collective", "依据《行政处罚法》第五十七条，对情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定；"
                     "本案尚无集体讨论记录。"))

@@ -16,6 +16,7 @@ from tongban.core.validators import validate_citizen_id, validate_uscc
 from .. import rules
 from ..models import Document, EnforcementCase, PartyKind, Source, Status
 from ._common import (
+    _today,
     case_number,
     d,
     issue_document,
@@ -25,7 +26,6 @@ from ._common import (
     tell_party,
     tell_staff,
     transition,
-    _today,
 )
 
 

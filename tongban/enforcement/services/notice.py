@@ -11,9 +11,27 @@ from django.db import transaction
 from tongban.core.errors import Conflict
 
 from .. import rules
-from ..models import Document, EnforcementCase, PenaltyKind, Procedure, Record, ReviewOpinion, Status
+from ..models import (
+    Document,
+    EnforcementCase,
+    PenaltyKind,
+    Procedure,
+    Record,
+    ReviewOpinion,
+    Status,
+)
 from ..permissions import is_party_of
-from ._common import _today, d, issue_document, lock, require_staff, tell_party, tell_staff, transition, yuan
+from ._common import (
+    _today,
+    d,
+    issue_document,
+    lock,
+    require_staff,
+    tell_party,
+    tell_staff,
+    transition,
+    yuan,
+)
 from .investigation import _store_files
 
 
