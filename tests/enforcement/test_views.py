@@ -139,3 +139,19 @@ def test_dashboard_panel_counts_departures_and_the_share_at_proposal(noticed, he
     kpis = {str(k.label): k.value for k in panel.kpis}
     assert kpis["已决定"] == 1 and kpis["按基准建议决定"] == "100.0%" and kpis["偏离基准"] == 0
     assert DAY0
+
+
+def test_inbox_lists_each_queue_and_counts_from_the_same_queryset(noticed, reviewer, head, o1):
+    from tongban.enforcement import inbox
+
+    for user, expected in ((reviewer, True), (o1, True), (head, False)):
+        items = list(inbox.items(user))
+        assert (noticed.number in {i.subtitle for i in items}) is expected, user
+        assert inbox.counts(user)["total"] == len(items)
+
+
+def test_party_home_card_lists_the_notified_case(noticed, party):
+    from tongban.enforcement.home import waiting_cases
+
+    section = waiting_cases(party)
+    assert section.items[0].title == noticed.number and section.items[0].tone == "warn"

@@ -16,7 +16,7 @@ from tongban.core.permissions import has_perm
 
 from .models import EnforcementCase
 from .permissions import cases_for
-from .selectors import queue_for
+from .selectors import QUEUES
 
 INBOX_LIMIT = 50
 QUEUE_PERMS = {"mine": "enforcement.investigate", "review": "enforcement.legal_review", "head": "enforcement.approve",
@@ -30,14 +30,13 @@ def _due(day: dt.date | None) -> dt.datetime | None:
 
 def _awaiting(actor):
     """The union of the actor's queues (one queryset for the list and the counter)."""
-    qs = None
+    q = None
     for queue, perm in QUEUE_PERMS.items():
         if has_perm(actor, perm):
-            part = queue_for(actor, queue).values("pk")
-            qs = part if qs is None else qs.union(part)
-    if qs is None:
+            q = QUEUES[queue](actor) if q is None else q | QUEUES[queue](actor)
+    if q is None:
         return EnforcementCase.objects.none()
-    return cases_for(actor).filter(pk__in=[row["pk"] for row in qs])
+    return cases_for(actor).filter(q).distinct()
 
 
 @register("enforcement")

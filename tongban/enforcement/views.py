@@ -19,7 +19,7 @@ from tongban.core.attachments import download_response
 from tongban.core.errors import Conflict
 from tongban.core.errors import errors_text as _errors
 from tongban.core.pagination import CappedPaginator
-from tongban.core.permissions import require_applicant, requires, scope_q
+from tongban.core.permissions import has_perm, require_applicant, requires, scope_q
 
 from . import documents, selectors, services
 from .models import (
@@ -74,6 +74,7 @@ def _list(request, queue: str):
     return render(request, "enforcement/list.html", {
         "page": page, "status": status, "q": q, "queue": queue, "title": QUEUE_TITLES[queue],
         "statuses": Status.choices, "today": timeutil.today(),
+        "may_create": has_perm(request.user, "enforcement.investigate"),
     })
 
 
