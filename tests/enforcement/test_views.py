@@ -155,3 +155,23 @@ def test_party_home_card_lists_the_notified_case(noticed, party):
 
     section = waiting_cases(party)
     assert section.items[0].title == noticed.number and section.items[0].tone == "warn"
+
+
+def test_list_page_queries_do_not_grow_with_rows(client, today, city_a, o1, o2, enterprise_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import open_case, party_enterprise
+
+    client.force_login(o1)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("enforcement:list")).status_code == 200
+        return len(ctx.captured_queries)
+
+    open_case(o1, city_a, party_enterprise(enterprise_user.enterprise), officers=[o1, o2])
+    few = count()
+    for _ in range(5):
+        open_case(o1, city_a, party_enterprise(enterprise_user.enterprise), officers=[o1, o2])
+    assert count() == few

@@ -20,7 +20,8 @@ QUEUES = {
     | Q(status=Status.INVESTIGATING, procedure=Procedure.SUMMARY, penalty_kind__gt=""),
     # legal reviewer: penalties put forward and not yet reviewed
     "review": lambda actor: Q(status__in=[Status.INVESTIGATING, Status.NOTIFIED], penalty_kind__gt="",
-                              review_opinion="") & ~Q(penalty_kind=PenaltyKind.NOT_PUNISHED),
+                              review_opinion="") & ~Q(penalty_kind=PenaltyKind.NOT_PUNISHED)
+    & ~Q(procedure=Procedure.SUMMARY),
     # re-review: decided penalties without the month's re-review
     "rereview": lambda actor: Q(status__in=[Status.DECIDED, Status.EXECUTING, Status.CLOSED], rereview_outcome="",
                                 rereview_due__isnull=False),
