@@ -421,6 +421,7 @@ def test_rereview_correction_reopens_the_case_and_withdraws_the_publication(deci
     assert case.status == Status.INVESTIGATING and case.reopen_count == 1
     assert case.revoked and "内部复核" in case.revoked_reason and case.withdraw_due
     assert not case.decision_number and not case.review_opinion
+    assert case.notice_delivered_on is None and case.notified_fine_fen == decided.fine_fen  # re-notify; §45 ceiling kept
     assert case.transitions.filter(action="rereview").get().data["late"]
     assert selectors.metrics(other)["corrected"] == 1
 

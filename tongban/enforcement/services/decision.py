@@ -298,9 +298,13 @@ def case_rereview(*, actor, case_id: int, outcome: str, reason: str, expected_ve
     case.reopen_count += 1
     for name in ("decision_number", "delivery_method", "executed_note", "review_opinion", "review_reasons"):
         setattr(case, name, "")
+    # a new notice must be delivered again; the one notified stays the §45 ceiling
     for name in ("decided_on", "decided_by", "delivery_due", "delivered_on", "payment_due", "paid_on", "closed_on",
-                 "reviewed_on", "reviewed_by", "publish_due"):
+                 "reviewed_on", "reviewed_by", "publish_due", "notice_on", "notice_delivered_on", "statement_until",
+                 "hearing_request_until", "hearing_requested_on", "hearing_on", "hearing_notified_on",
+                 "hearing_held_on", "hearing_chair"):
         setattr(case, name, None)
+    case.notice_number = ""
     case.paid_fen = 0
     case.decision_due = rules.decision_due(today)
     transition(case, action="rereview", to=Status.INVESTIGATING, actor=actor,
