@@ -81,6 +81,11 @@ PUBLIC = {
     "api-1:inspection_item_list",
     "api-1:inspection_draw_get",
     "api-1:inspection_public_results",
+    # Published discretion baselines and penalty decisions (双公示, persons masked) (tongban.enforcement)
+    "enforcement:public_baselines",
+    "enforcement:public_baseline",
+    "enforcement:public_decisions",
+    "api-1:enforcement_baseline_list",
 }
 
 

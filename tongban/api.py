@@ -100,6 +100,9 @@ def register_routers() -> None:
     from tongban.inspections.api import router as inspections_router
 
     api.add_router("/inspections/", inspections_router)
+    from tongban.enforcement.api import router as enforcement_router
+
+    api.add_router("/enforcement/", enforcement_router)
 
 
 register_routers()

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tongban.appeals",
     "tongban.reviews",
     "tongban.inspections",
+    "tongban.enforcement",
     "tongban.portal",
     "tongban.workspace",
 ]
