@@ -97,6 +97,9 @@ def register_routers() -> None:
 
     api.add_router("/licences/", licences_router)
     api.add_router("/bundles/", bundles_router)
+    from tongban.credit.api import router as credit_router
+
+    api.add_router("/credit/", credit_router)
 
 
 register_routers()

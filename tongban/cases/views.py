@@ -67,7 +67,13 @@ def apply(request, code: str):
         "reusable_ids": material_sources.reusable_ids(version),
         "submission_key": data.get("submission_key") or uuid.uuid4().hex,
         "user_info": request.user,
+        "commitment_refusal": services.commitment_refusal(version, _applicant_code(request.user))
+        if version.commitment_allowed else None,
     }, status=status)
+
+
+def _applicant_code(user) -> str:
+    return user.enterprise.uscc if user.enterprise_id else (user.citizen_id or "")
 
 
 def my_cases(request):

@@ -33,6 +33,7 @@ from .submission import (  # noqa: F401
     case_apply,
     case_register_walk_in,
     case_submit,
+    commitment_refusal,
 )
 from .supervision import case_press, recompute_open_cases
 from .window import (
@@ -66,6 +67,7 @@ __all__ = [
     "case_supplement",
     "case_terminate",
     "case_withdraw",
+    "commitment_refusal",
     "forget_progress",
     "recompute_clock",
     "recompute_open_cases",
