@@ -4,12 +4,25 @@ service, a scoring method, lists. No fixture borrowed from another app's conftes
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 
 from tongban.credit import services
 from tongban.credit.models import CreditList, ScoringMethod, ScoringRule
 
 _n = itertools.count(1)
+
+
+def pdf(name="缴款凭证.pdf") -> SimpleUploadedFile:
+    """A real one-page PDF: uploads are parsed, so magic bytes alone are refused."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="application/pdf")
 
 
 def penalty_summary(org, *, uscc="", name="测试企业有限公司", person=False, id_number="", decided_on=None,

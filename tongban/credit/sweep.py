@@ -26,7 +26,7 @@ def run_sweep() -> dict[str, int]:
     apply_warnings(CreditRecord.objects.filter(status=RecordStatus.WITHDRAWING), "withdraw_due", today=on)
     apply_warnings(CreditRecord.objects.filter(status=RecordStatus.PUBLISHED, dual_publicity=True,
                                                reported_on__isnull=True), "dual_due", today=on,
-                   stopped=CreditRecord.objects.filter(~Q(warning=""), Q(reported_on__isnull=False)
-                                                       | ~Q(status__in=[RecordStatus.PUBLISHED,
-                                                                        RecordStatus.WITHDRAWING])))
+                   stopped=CreditRecord.objects.exclude(warning="").filter(
+                       Q(status=RecordStatus.PUBLISHED, reported_on__isnull=False)
+                       | ~Q(status__in=[RecordStatus.PUBLISHED, RecordStatus.WITHDRAWING])))
     return out
