@@ -69,6 +69,14 @@ PUBLIC = {
     "licences:key_pem",
     "licences:org_key_pem",
     "api-1:licence_verify",
+    # Credit (信用): the public query by 统一社会信用代码 (persons masked), the credit report, list
+    # members and published grades (tongban.credit)
+    "credit:query",
+    "credit:report_pdf",
+    "credit:list_public",
+    "credit:grades_public",
+    "api-1:credit_public_query",
+    "api-1:credit_list_members",
 }
 
 

@@ -45,7 +45,7 @@ def test_import_page_shows_the_report(client, credit_admin, pin_today):
     pin_today(D(2026, 6, 10))
     client.force_login(credit_admin)
     page = client.post("/credit/import/", {"file": csv_file("企业,bad,x,t,,x,x,x,n1,2026-05-01,u\n")})
-    assert page.status_code == 400 and "第 2 行" not in page.content.decode() or "第" in page.content.decode()
+    assert (page.status_code == 400 and "第 2 行" not in page.content.decode()) or "第" in page.content.decode()
     assert CreditRecord.objects.count() == 0
 
 

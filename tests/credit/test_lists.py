@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from tongban.credit import services
 from tongban.credit.models import CreditList, EntryStatus
 
-from .factories import black_list, penalty_record, pdf
+from .factories import black_list, pdf, penalty_record
 
 D = dt.date
 

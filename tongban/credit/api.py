@@ -171,7 +171,7 @@ def credit_list_members(request, list_id: int | None = None, page: int = Query(1
 
 @router.get("/export/dual-publicity", operation_id="credit_export_dual_publicity", response={200: None},
             summary="导出双公示数据（行政许可 licence / 行政处罚 penalty；csv、json、xlsx，国家标准字段）")
-def credit_export_dual_publicity(request, kind: str = "penalty", format: str = "csv"):  # noqa: A002
+def credit_export_dual_publicity(request, kind: str = "penalty", format: str = "csv"):
     require(request.user, VIEW)
     if kind not in ("licence", "penalty") or format not in ("csv", "json", "xlsx"):
         raise ValidationError("kind 应为 licence 或 penalty，format 应为 csv、json 或 xlsx。")

@@ -8,7 +8,15 @@ from django.db.models import Q
 
 from tongban.core.clocks import apply_warnings
 
-from .models import Commitment, CreditRecord, Objection, ObjectionStatus, RecordStatus, Repair, RepairStatus
+from .models import (
+    Commitment,
+    CreditRecord,
+    Objection,
+    ObjectionStatus,
+    RecordStatus,
+    Repair,
+    RepairStatus,
+)
 from .services import list_sweep, retry_pushes, takedown_due
 from .services._common import today
 

@@ -29,7 +29,16 @@ from .models import (
     RepairStatus,
     ScoringMethod,
 )
-from .permissions import DECIDE, EVALUATE, MANAGE, VIEW, get_record_for, objections_for, records_for, repairs_for
+from .permissions import (
+    DECIDE,
+    EVALUATE,
+    MANAGE,
+    VIEW,
+    get_record_for,
+    objections_for,
+    records_for,
+    repairs_for,
+)
 from .services.evaluation import breakdown
 
 

@@ -69,6 +69,9 @@ class ScoringRule(models.Model):
             models.CheckConstraint(name="credit_rule_nonzero", condition=~Q(points=0)),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.label} {self.points:+d}"
+
 
 class EvaluationRun(models.Model):
     class Status(models.TextChoices):
@@ -91,6 +94,9 @@ class EvaluationRun(models.Model):
         verbose_name_plural = _("信用评价批次")
         ordering = ["-run_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.method} {self.period_start}–{self.period_end}"
+
 
 class Evaluation(models.Model):
     run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="evaluations")
@@ -106,6 +112,9 @@ class Evaluation(models.Model):
         ordering = ["run", "-score", "subject_code"]
         constraints = [models.UniqueConstraint(fields=["run", "subject_code"], name="credit_one_score_per_run")]
         indexes = [models.Index(fields=["subject_code", "run"], name="credit_eval_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_name} {self.score} {self.grade}"
 
 
 class EvaluationLine(models.Model):
@@ -127,3 +136,6 @@ class EvaluationLine(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["run", "subject_code"], name="credit_line_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_code} {self.kind} {self.points:+d}"

@@ -134,6 +134,9 @@ class RecordStep(models.Model):
     class Meta:
         ordering = ["record", "at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.action}"
+
 
 class PlatformPush(models.Model):
     """One push of a record's state to a credit platform, with the platform's receipt."""
@@ -167,6 +170,9 @@ class PlatformPush(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["record", "platform", "action"], name="credit_one_push_per_action"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.action} {self.status}"
 
 
 class RepairStatus(models.TextChoices):

@@ -49,7 +49,7 @@ def _compute(run: EvaluationRun, subject: str | None = None) -> None:
     statuses = ", ".join(["%s"] * len(COUNTED))
     with connection.cursor() as cur:
         cur.execute(
-            f"INSERT INTO {line} (run_id, subject_code, kind, record_id, record_type, points) "
+            f"INSERT INTO {line} (run_id, subject_code, kind, record_id, record_type, points) "  # noqa: S608 - table names from model meta, values bound
             f"SELECT %s, r.subject_code, 'record', r.id, r.record_type, s.points FROM {rec} r "
             f"JOIN {rule} s ON s.record_type = r.record_type AND s.method_id = %s "
             f"WHERE r.subject_kind = %s AND r.decided_on >= %s AND r.decided_on <= %s AND r.status IN ({statuses})"
@@ -57,7 +57,7 @@ def _compute(run: EvaluationRun, subject: str | None = None) -> None:
             [run.pk, method.pk, SubjectKind.ENTERPRISE, run.period_start, run.period_end, *COUNTED, *sub],
         )
         cur.execute(
-            f"INSERT INTO {line} (run_id, subject_code, kind, record_id, record_type, points) "
+            f"INSERT INTO {line} (run_id, subject_code, kind, record_id, record_type, points) "  # noqa: S608 - table names from model meta, values bound
             f"SELECT %s, t.subject_code, 'cap', NULL, t.record_type, "
             f"(CASE WHEN t.raw > 0 THEN s.cap ELSE -s.cap END) - t.raw "
             f"FROM (SELECT subject_code, record_type, SUM(points) AS raw FROM {line} "
@@ -68,36 +68,36 @@ def _compute(run: EvaluationRun, subject: str | None = None) -> None:
         )
         if subject:  # a correction: the firm's row stays (objections point at it), its score is redone
             cur.execute(
-                f"UPDATE {ev} SET corrected = %s, score = %s + COALESCE((SELECT SUM(points) FROM {line} "
+                f"UPDATE {ev} SET corrected = %s, score = %s + COALESCE((SELECT SUM(points) FROM {line} "  # noqa: S608 - table names from model meta, values bound
                 f"WHERE run_id = %s AND subject_code = %s), 0) WHERE run_id = %s AND subject_code = %s",
                 [True, method.base_score, run.pk, subject, run.pk, subject],
             )
         else:
             cur.execute(
-                f"INSERT INTO {ev} (run_id, subject_code, subject_name, score, grade, corrected) "
+                f"INSERT INTO {ev} (run_id, subject_code, subject_name, score, grade, corrected) "  # noqa: S608 - table names from model meta, values bound
                 f"SELECT %s, e.uscc, e.name, %s + COALESCE(t.total, 0), '', %s FROM {ent} e LEFT JOIN "
                 f"(SELECT subject_code, SUM(points) AS total FROM {line} WHERE run_id = %s "
                 f"GROUP BY subject_code) t ON t.subject_code = e.uscc",
                 [run.pk, method.base_score, False, run.pk],
             )
         cur.execute(
-            f"INSERT INTO {line} (run_id, subject_code, kind, record_id, record_type, points) "
+            f"INSERT INTO {line} (run_id, subject_code, kind, record_id, record_type, points) "  # noqa: S608 - table names from model meta, values bound
             f"SELECT %s, subject_code, 'bound', NULL, '', (CASE WHEN score < %s THEN %s ELSE %s END) - score "
             f"FROM {ev} WHERE run_id = %s AND (score < %s OR score > %s){only_line}",
             [run.pk, method.min_score, method.min_score, method.max_score, run.pk, method.min_score,
              method.max_score, *sub],
         )
         cur.execute(
-            f"UPDATE {ev} SET score = CASE WHEN score < %s THEN %s ELSE %s END "
+            f"UPDATE {ev} SET score = CASE WHEN score < %s THEN %s ELSE %s END "  # noqa: S608 - table names from model meta, values bound
             f"WHERE run_id = %s AND (score < %s OR score > %s){only_line}",
             [method.min_score, method.min_score, method.max_score, run.pk, method.min_score, method.max_score, *sub],
         )
         grades = sorted(method.grades, key=lambda g: -int(g["min"]))
-        whens = " ".join("WHEN score >= %s THEN %s" for _ in grades[:-1])
+        whens = " ".join("WHEN score >= %s THEN %s" for _ in grades[:-1]) or "WHEN 1 = 0 THEN ''"
         params: list = []
         for g in grades[:-1]:
             params += [int(g["min"]), g["grade"]]
-        cur.execute(f"UPDATE {ev} SET grade = CASE {whens} ELSE %s END WHERE run_id = %s{only_line}",
+        cur.execute(f"UPDATE {ev} SET grade = CASE {whens} ELSE %s END WHERE run_id = %s{only_line}",  # noqa: S608 - table names from model meta, values bound
                     [*params, grades[-1]["grade"], run.pk, *sub])
 
 

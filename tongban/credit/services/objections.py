@@ -23,7 +23,13 @@ from ..models import (
     PlatformPush,
     RepairStatus,
 )
-from ..permissions import DECIDE, get_objection_for, get_record_for, get_repair_for, subject_codes_of
+from ..permissions import (
+    DECIDE,
+    get_objection_for,
+    get_record_for,
+    get_repair_for,
+    subject_codes_of,
+)
 from ._common import cal, check_version, lock_record, number, step, today
 from .records import platforms_that_received, rule_for, schedule_push
 
