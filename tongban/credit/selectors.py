@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db import connection
 
 from tongban.core.standing import (
     RISK_HIGH,
@@ -28,29 +28,58 @@ from .models import (
 BAD_GRADES = {"D": RISK_HIGH, "C": RISK_MEDIUM_HIGH}
 
 
+CHUNK = 2_000  # subjects per statement: three IN lists stay well under SQLite's variable limit
+
+
+def _q(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _standing_rows(codes: list[str]) -> list[tuple]:
+    """One statement: live records by tier, list memberships and the latest published grade."""
+    marks = ", ".join(["%s"] * len(codes))
+    sql = (
+        f"SELECT 'r', subject_code, severity, status, COUNT(*), '' FROM {_q(CreditRecord)} "  # noqa: S608 - values bound
+        f"WHERE subject_code IN ({marks}) AND status IN (%s, %s) GROUP BY subject_code, severity, status "
+        f"UNION ALL SELECT 'l', e.subject_code, l.kind, l.name, 0, l.legal_basis FROM {_q(ListEntry)} e "
+        f"JOIN {_q(CreditList)} l ON l.id = e.credit_list_id WHERE e.subject_code IN ({marks}) AND e.status = %s "
+        f"UNION ALL SELECT 'g', subject_code, grade, '', 0, '' FROM {_q(Evaluation)} WHERE subject_code IN ({marks}) "
+        f"AND run_id = (SELECT id FROM {_q(EvaluationRun)} WHERE status = %s ORDER BY run_at DESC, id DESC LIMIT 1)"
+    )
+    params = [*codes, *LIVE_STATUSES, *codes, EntryStatus.MEMBER, *codes, EvaluationRun.Status.PUBLISHED]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
 def standing_bulk(codes: list[str]) -> dict[str, Standing]:
-    """Set-based: three queries for any number of subjects (records by tier, list members, the
-    latest published grade). Live records count, published or not: a warning stays unpublished but
-    still tells an inspector something."""
+    """Set-based: one statement per 2,000 subjects (records by tier, list members, the latest
+    published grade). Live records count, published or not: a warning stays unpublished but still
+    tells an inspector something."""
+    out: dict[str, Standing] = {}
+    for i in range(0, len(codes), CHUNK):
+        out.update(_standing_chunk(codes[i:i + CHUNK]))
+    return out
+
+
+def _standing_chunk(codes: list[str]) -> dict[str, Standing]:
     if not codes:
         return {}
-    per = {}
-    rows = (CreditRecord.objects.filter(subject_code__in=codes, status__in=LIVE_STATUSES).order_by()
-            .values("subject_code").annotate(
-                serious=Count("id", filter=Q(severity=Severity.SERIOUS, status=RecordStatus.PUBLISHED)),
-                general=Count("id", filter=Q(severity=Severity.GENERAL)),
-                any=Count("id")))
-    for row in rows:
-        per[row["subject_code"]] = row
+    per: dict[str, dict] = {}
     lists: dict[str, list[ListMembership]] = {}
-    for code, kind, name, basis in (ListEntry.objects.filter(subject_code__in=codes, status=EntryStatus.MEMBER)
-                                    .values_list("subject_code", "credit_list__kind", "credit_list__name",
-                                                 "credit_list__legal_basis")):
-        lists.setdefault(code, []).append(ListMembership(kind=kind, name=name, basis=basis))
-    run_id = (EvaluationRun.objects.filter(status=EvaluationRun.Status.PUBLISHED).order_by("-run_at", "-id")
-              .values_list("pk", flat=True)[:1])
-    grades = dict(Evaluation.objects.filter(run_id__in=run_id, subject_code__in=codes)
-                  .values_list("subject_code", "grade"))
+    grades: dict[str, str] = {}
+    for kind, code, a, b, n, basis in _standing_rows(codes):
+        if kind == "r":
+            row = per.setdefault(code, {"serious": 0, "general": 0, "any": 0})
+            row["any"] += n
+            if a == Severity.SERIOUS and b == RecordStatus.PUBLISHED:
+                row["serious"] += n
+            if a == Severity.GENERAL:
+                row["general"] += n
+        elif kind == "l":
+            lists.setdefault(code, []).append(ListMembership(kind=a, name=b, basis=basis))
+        else:
+            grades[code] = a
     out = {}
     for code in codes:
         row, member, grade = per.get(code), lists.get(code, []), grades.get(code, "")
