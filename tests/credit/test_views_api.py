@@ -72,9 +72,13 @@ def test_api_operations(client, record, firm, credit_admin, pin_today):
     assert public["records"][0]["number"] == record.number
     assert client.get("/api/v1/credit/public?code=bad").status_code == 422
     client.force_login(firm)
-    early = client.post(f"/api/v1/credit/records/{record.pk}/repair", {"corrected": "a", "penalty_fulfilled": "b",
-                        "commitment": "c"}, content_type="application/json")
+    form = {"corrected": "已整改", "penalty_fulfilled": "已缴纳", "commitment": "守法"}
+    early = client.post(f"/api/v1/credit/records/{record.pk}/repair", form)
     assert early.status_code == 409 and "国办发〔2025〕22号" in early.json()["message"]
+    pin_today(D(2026, 9, 1))
+    assert client.post(f"/api/v1/credit/records/{record.pk}/repair", form).status_code == 422  # no evidence
+    applied = client.post(f"/api/v1/credit/records/{record.pk}/repair", {**form, "evidence": [pdf()]})
+    assert applied.status_code == 201 and record.repairs.count() == 1
     objection = client.post("/api/v1/credit/objections", {"target": "record", "target_id": record.pk, "content": "有误"},
                             content_type="application/json")
     assert objection.status_code == 201

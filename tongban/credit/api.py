@@ -7,7 +7,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from tongban.core.pagination import PAGE_HELP, page_slice
 from tongban.core.permissions import require
@@ -93,13 +94,12 @@ class RepairIn(Schema):
 
 
 @router.post("/records/{record_id}/repair", response={201: dict}, operation_id="credit_repair_apply",
-             summary="申请信用修复（最短公示期届满后；证明材料须在网页上传，接口申请须附 evidence_ids 不支持时请用网页）")
-def credit_repair_apply(request, record_id: int, payload: RepairIn):
-    # Evidence is a file: the API takes the written parts and refuses without evidence, pointing
-    # to the page where files are uploaded (multipart), so the rule is the same everywhere.
+             summary="申请信用修复（multipart：文字说明与证明材料 evidence；最短公示期届满后方可申请）")
+def credit_repair_apply(request, record_id: int, payload: Form[RepairIn],
+                        evidence: File[list[UploadedFile]] = None):
     repair = services.repair_apply(actor=request.user, record_id=record_id, corrected=payload.corrected,
                                    penalty_fulfilled=payload.penalty_fulfilled, commitment=payload.commitment,
-                                   evidence=request.FILES.getlist("evidence"))
+                                   evidence=evidence or [])
     return 201, {"id": repair.pk, "number": repair.number, "status": repair.status, "due_on": repair.due_on}
 
 

@@ -21,5 +21,8 @@ class CreditConfig(AppConfig):
         events.subscribe("enforcement.revoked", handlers.on_enforcement_revoked)
         events.subscribe("inspection.result_published", handlers.on_inspection_result_published)
         events.subscribe("review.verified", handlers.on_review_verified)
+        from tongban.core.calendar_store import CALENDAR_CHANGED
+
+        events.subscribe(CALENDAR_CHANGED, tasks.on_calendar_changed)
         portal_link(PortalLink(_("信用查询"), "credit:query", "shield-check", 37))
         portal_link(PortalLink(_("我的信用"), "credit:mine", "shield-exclamation", 45, applicants_only=True))
