@@ -12,7 +12,7 @@ class CreditConfig(AppConfig):
         from tongban.core.portal_nav import PortalLink
         from tongban.core.portal_nav import register as portal_link
 
-        from . import handlers, home, inbox, menu, tasks  # noqa: F401  register inbox, menu, sweep, home
+        from . import handlers, home, inbox, menu, panels, tasks  # noqa: F401  register inbox, menu, panel, sweep, home
         from .selectors import standing_bulk
 
         standing.register(standing_bulk)  # 联合奖惩: cases, inspections and policies ask core.standing
