@@ -86,6 +86,14 @@ PUBLIC = {
     "enforcement:public_baseline",
     "enforcement:public_decisions",
     "api-1:enforcement_baseline_list",
+    # Credit (信用): the public query by 统一社会信用代码 (persons masked), the credit report, list
+    # members and published grades (tongban.credit)
+    "credit:query",
+    "credit:report_pdf",
+    "credit:list_public",
+    "credit:grades_public",
+    "api-1:credit_public_query",
+    "api-1:credit_list_members",
 }
 
 

@@ -103,6 +103,9 @@ def register_routers() -> None:
     from tongban.enforcement.api import router as enforcement_router
 
     api.add_router("/enforcement/", enforcement_router)
+    from tongban.credit.api import router as credit_router
+
+    api.add_router("/credit/", credit_router)
 
 
 register_routers()

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tongban.reviews",
     "tongban.inspections",
     "tongban.enforcement",
+    "tongban.credit",
     "tongban.portal",
     "tongban.workspace",
 ]

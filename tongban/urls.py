@@ -42,6 +42,7 @@ urlpatterns = [
     path("bundles/", include("tongban.bundles.urls")),
     path("inspections/", include("tongban.inspections.urls")),
     path("enforcement/", include("tongban.enforcement.urls")),
+    path("credit/", include("tongban.credit.urls")),
     path("", include("tongban.core.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api_urls),

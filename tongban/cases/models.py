@@ -120,6 +120,7 @@ class Case(models.Model):
     notices_relayed = models.BooleanField(
         default=False, help_text="the applicant hears of this case's notices through the group it belongs to"
     )
+    by_commitment = models.BooleanField(_("告知承诺"), default=False, help_text=_("申请人选择以告知承诺方式办理"))
     row_version = models.PositiveIntegerField(default=1, help_text="optimistic lock; bumps on each transition")
     updated_at = models.DateTimeField(auto_now=True)
     presses = GenericRelation("core.Press", related_query_name="case")

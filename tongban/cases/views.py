@@ -71,6 +71,8 @@ def apply(request, code: str):
         "reusable_ids": material_sources.reusable_ids(version),
         "submission_key": data.get("submission_key") or uuid.uuid4().hex,
         "user_info": request.user,
+        "commitment_refusal": services.commitment_refusal(version, _applicant_code(request.user))
+        if version.commitment_allowed else None,
     }, status=status)
 
 
@@ -86,6 +88,8 @@ def _rechoose_message(materials, files) -> str:
     if not names:
         return ""
     return _("以下材料的文件需要重新选择：%(names)s。") % {"names": "、".join(names)}
+def _applicant_code(user) -> str:
+    return user.enterprise.uscc if user.enterprise_id else (user.citizen_id or "")
 
 
 def my_cases(request):

@@ -155,6 +155,9 @@ class ItemVersion(models.Model):
         _("审批结果样本"), upload_to="catalog/results/%Y/%m/", blank=True, max_length=255
     )
     change_note = models.CharField(_("修订说明"), max_length=300, blank=True)
+    # 告知承诺制: the applicant may commit instead of proving some conditions; offered only to
+    # subjects without a serious credit record (core.standing, 联合奖惩).
+    commitment_allowed = models.BooleanField(_("实行告知承诺制"), default=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tongban.core import attachments, audit, supervision, timeutil
+from tongban.core import attachments, audit, events, supervision, timeutil
 from tongban.core.calendar import WorkCalendar
 from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
@@ -234,6 +234,8 @@ def rectification_verify(*, actor, rectification_id: int, verification: str, fou
     rect.row_version += 1
     rect.save()
     _step(rect, "verify", actor, verification.strip())
+    # Credit keeps a 政务诚信 record of a founded bad rating (ids only, ADR 0009).
+    events.publish("review.verified", rectification_id=rect.pk, founded=rect.founded)
     return rect
 
 

@@ -33,6 +33,7 @@ from .submission import (  # noqa: F401
     case_apply,
     case_register_walk_in,
     case_submit,
+    commitment_refusal,
 )
 from .supervision import case_press, recompute_open_cases
 from .window import (
@@ -68,6 +69,7 @@ __all__ = [
     "case_terminate",
     "case_withdraw",
     "extension_limit",
+    "commitment_refusal",
     "forget_progress",
     "recompute_clock",
     "recompute_open_cases",

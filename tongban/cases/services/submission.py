@@ -158,6 +158,11 @@ def case_submit(
     phone = str(data.get("contact_phone", "")).strip()
     if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
         errors.setdefault("contact_phone", []).append("联系电话应为 7-12 位数字。")
+    by_commitment = str(data.get("by_commitment", "")).lower() in ("1", "true", "on")
+    if by_commitment:
+        refusal = commitment_refusal(version, who["applicant_code"])
+        if refusal:
+            errors.setdefault("by_commitment", []).append(refusal)
     provided = dict(provided or {})
     for material in version.materials.all():
         if (
@@ -197,6 +202,7 @@ def case_submit(
         promised_limit_days=version.promised_limit_days,
         stage_started_on=today,
         visits=1 if on_behalf is not None else 0,
+        by_commitment=by_commitment,
         **who,
     )
     recompute_clock(case, today=today)
@@ -232,6 +238,21 @@ def case_submit(
     )
     transaction.on_commit(lambda: _after_submit(case.pk))
     return case
+
+
+def commitment_refusal(version: ItemVersion, code: str) -> str | None:
+    """Why the applicant may not use 告知承诺 on this item (a sentence to show them), or None.
+    Credit standing comes through core.standing (cases sits below credit, ADR 0011)."""
+    from tongban.core.standing import standing_of
+
+    if not version.commitment_allowed:
+        return "该事项未实行告知承诺制，请按一般程序提交全部材料。"
+    standing = standing_of(code)
+    if standing.may_use_commitment:
+        return None
+    black = "、".join(m.name for m in standing.lists if m.kind == "black")
+    why = f"列入{black}" if black else "存在公示中的严重失信记录"
+    return f"因{why}，本次不适用告知承诺，请按一般程序提交全部材料。"
 
 
 # --- applying online -----------------------------------------------------------------------------

@@ -43,6 +43,7 @@ ELEMENTS = [
     "consult_phone",
     "complaint_phone",
     "result_name",
+    "commitment_allowed",
     "change_note",
 ]
 MATERIAL_FIELDS = [

@@ -1,0 +1,48 @@
+"""Reactions to other modules' events. Each reloads by id through the publisher's selectors and is
+idempotent (record_create returns the record already made for the same source)."""
+
+from __future__ import annotations
+
+from . import services
+
+
+def on_case_decided(case_id: int, decision: str = "") -> None:
+    """行政许可 双公示: a licence granted becomes a public record."""
+    if decision != "approve":
+        return
+    from tongban.cases.models import Case
+
+    case = Case.objects.select_related("version", "organisation").filter(pk=case_id).first()
+    if case is not None:
+        services.record_from_licence(case)
+
+
+def on_enforcement_published(case_id: int) -> None:
+    from tongban.enforcement.selectors import publicity_summary  # above us only after the merge
+
+    services.record_from_penalty(publicity_summary(case_id), case_id=case_id)
+
+
+def on_enforcement_revoked(case_id: int) -> None:
+    from tongban.enforcement.selectors import publicity_summary
+
+    summary = publicity_summary(case_id)
+    services.record_withdraw(source="penalty", source_ref=str(case_id),
+                             reason=summary.get("revoked_reason") or "原行政处罚决定已变更或撤销")
+
+
+def on_inspection_result_published(result_id: int) -> None:
+    from tongban.inspections.selectors import result_summary
+
+    services.record_from_inspection(result_summary(result_id), result_id=result_id)
+
+
+def on_review_verified(rectification_id: int, founded: bool = False) -> None:
+    """A bad rating found founded: the office's own 政务诚信 record."""
+    if not founded:
+        return
+    from tongban.reviews.models import Rectification
+
+    rect = Rectification.objects.select_related("rating__organisation").filter(pk=rectification_id).first()
+    if rect is not None and rect.founded:
+        services.record_from_review(rect)
