@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tongban.bundles",
     "tongban.appeals",
     "tongban.reviews",
+    "tongban.ledger",
     "tongban.portal",
     "tongban.workspace",
 ]
