@@ -4,6 +4,8 @@ working-day deadline, progress, evidence per unit and round, and its history."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
@@ -38,9 +40,9 @@ class Campaign(models.Model):
     publish_list = models.BooleanField(_("在门户公开整改清单"), default=False)
     default_limit_days = models.PositiveSmallIntegerField(_("默认整改时限（工作日）"), default=20)
     duplicate_threshold = models.DecimalField(
-        _("疑似重复阈值"), max_digits=3, decimal_places=2, default="0.50",
+        _("疑似重复阈值"), max_digits=3, decimal_places=2, default=Decimal("0.50"),
         help_text=_("两条问题字词重合度（Jaccard）达到此值即提示疑似重复"))
-    recheck_ratio = models.DecimalField(_("回头看抽查比例"), max_digits=4, decimal_places=3, default="0.200")
+    recheck_ratio = models.DecimalField(_("回头看抽查比例"), max_digits=4, decimal_places=3, default=Decimal("0.200"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
