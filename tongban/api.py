@@ -97,6 +97,9 @@ def register_routers() -> None:
 
     api.add_router("/licences/", licences_router)
     api.add_router("/bundles/", bundles_router)
+    from tongban.ledger.api import router as ledger_router
+
+    api.add_router("/ledger/", ledger_router)
 
 
 register_routers()

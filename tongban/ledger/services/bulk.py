@@ -4,11 +4,13 @@ and the Word and Excel exports in the usual 台账 layout."""
 from __future__ import annotations
 
 import io
+import zipfile
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from openpyxl.utils.exceptions import InvalidFileException
 
 from tongban.accounts.models import Organisation, User
 from tongban.core import attachments, audit
@@ -229,6 +231,8 @@ def import_run(job_id: int) -> str:
                     report.append({"row": line, "ok": False, "message": str(exc)})
                 except ValidationError as exc:
                     report.append({"row": line, "ok": False, "message": errors_text(exc)})
+                except PermissionDenied as exc:
+                    report.append({"row": line, "ok": False, "message": str(exc)})
                 except (Conflict, Http404) as exc:
                     report.append({"row": line, "ok": False, "message": getattr(exc, "message", str(exc))})
                 else:
@@ -244,12 +248,11 @@ def import_run(job_id: int) -> str:
     except ValidationError as exc:
         report = [{"row": 1, "ok": False, "message": errors_text(exc)}]
         job.status = ImportJob.Status.FAILED
-    except Exception as exc:  # a broken file must end as a failed job, never a stuck one
-        from django.core.exceptions import PermissionDenied
-
-        if not isinstance(exc, PermissionDenied | KeyError | ValueError | TypeError | OSError):
-            raise
-        report = [{"row": 0, "ok": False, "message": "文件无法读取或无权导入，未写入任何数据。"}]
+    except PermissionDenied:
+        report = [{"row": 0, "ok": False, "message": "您无权向本专项整治导入，未写入任何数据。"}]
+        job.status = ImportJob.Status.FAILED
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):  # a broken workbook ends as a failed job
+        report = [{"row": 0, "ok": False, "message": "文件无法读取，请使用导入模板另存为 .xlsx 后重试。"}]
         job.status = ImportJob.Status.FAILED
     else:
         job.status = ImportJob.Status.DONE

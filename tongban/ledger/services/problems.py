@@ -256,7 +256,8 @@ def task_progress(*, actor, problem_id: int, progress=None, steps_done=None, not
                   expected_version: int | None = None) -> Problem:
     """Progress in percent, or in steps when the task has steps; the parents roll up."""
     problem = lock(actor, problem_id, "progress", expected_version)
-    if not may_rectify(actor, problem):
+    # The units report progress; the lead office may record it too (its Excel update of the ledger).
+    if not (may_rectify(actor, problem) or may_manage(actor, problem)):
         raise deny(actor, "ledger.rectify", problem)
     if problem.children.exists():
         raise ValidationError("有子问题的问题，进展由子问题汇总得出，不能直接填写。")

@@ -150,8 +150,12 @@ def survey(request, pk: int):
              _("问卷已结束，采纳情况已公开。"))
         return redirect("ledger:survey", s.pk)
     converted = dict(Problem.objects.filter(source_answer__question__survey=s).values_list("source_answer_id", "id"))
+    results = consult.survey_results(s)
+    for item in results:
+        for t in item.get("texts", []):
+            t["problem_id"] = converted.get(t["id"])
     return render(request, "ledger/survey.html", {
-        "s": s, "results": consult.survey_results(s), "responses": s.responses.count(), "converted": converted,
+        "s": s, "results": results, "responses": s.responses.count(),
         "campaigns": campaigns_for(request.user), "can": has_perm(request.user, "ledger.consult"),
         "can_convert": has_perm(request.user, "ledger.manage"),
     })
