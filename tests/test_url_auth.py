@@ -69,6 +69,11 @@ PUBLIC = {
     "licences:key_pem",
     "licences:org_key_pem",
     "api-1:licence_verify",
+    # Published rectification lists and the survey answer page (anonymous or invited; one sheet
+    # per respondent, rate-limited) (tongban.ledger)
+    "ledger:public_index",
+    "ledger:public_campaign",
+    "ledger:survey_answer",
 }
 
 

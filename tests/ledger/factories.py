@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tongban.accounts.models import Organisation, Role
 from tongban.ledger import services
 
-from ..factories import EnterpriseFactory, OrganisationFactory, StaffFactory
 from ..cases.factories import PDF
+from ..factories import EnterpriseFactory, OrganisationFactory, StaffFactory
 
 
 def pdf(name="佐证.pdf"):

@@ -51,7 +51,7 @@ def test_the_ledger_indicator_counts_first_closeouts_of_the_period_by_lead_unit(
 
 
 def test_an_indicator_is_reproduced_for_a_past_quarter(w, pin_today):
-    assessor, scheme, on_time, manual = _scheme(w)
+    assessor, scheme, _on_time, manual = _scheme(w)
     a = _close_on(w, pin_today, dt.date(2026, 4, 3), "按期一")
     b = _close_on(w, pin_today, dt.date(2026, 6, 30), "逾期一")
     svc.manual_value_set(actor=assessor, indicator_id=manual.pk, organisation_id=w.dept.pk, period="2026Q2",

@@ -66,7 +66,7 @@ def test_the_leader_must_be_an_approver_of_the_lead_units_agency(w, city_b):
 
 def test_closeout_is_refused_until_the_lead_unit_and_every_co_unit_gave_evidence(w):
     p = assigned(w)
-    with pytest.raises(ValidationError, match="一件一件销号.*尚缺：审批科、质监站"):
+    with pytest.raises(ValidationError, match=r"一件一件销号.*尚缺：审批科、质监站"):
         services.closeout_submit(actor=w.clerk, problem_id=p.pk, summary="完成")
     services.evidence_submit(actor=w.clerk, problem_id=p.pk, unit_id=w.dept.pk, note="已统一", upload=pdf())
     with pytest.raises(ValidationError, match="尚缺：质监站"):

@@ -15,7 +15,13 @@ from tongban.core.pagination import PAGE_HELP, page_slice
 from . import selectors, services
 from .assessment import services as assessment
 from .models import ImportJob, Problem
-from .permissions import get_campaign_for, get_problem_for, get_run_for, get_survey_for, problems_for
+from .permissions import (
+    get_campaign_for,
+    get_problem_for,
+    get_run_for,
+    get_survey_for,
+    problems_for,
+)
 from .services import bulk, consult
 
 router = Router(tags=["整治台账"])
@@ -265,7 +271,7 @@ def ledger_import(request, campaign_id: int, file: File[UploadedFile]):
 
 @router.get("/campaigns/{campaign_id}/export", operation_id="ledger_export",
             summary="导出整改台账（format=xlsx 或 docx；序号、问题、整改措施、责任单位、责任人、整改时限、进展、是否销号）")
-def ledger_export(request, campaign_id: int, format: str = "xlsx"):  # noqa: A002 - the query parameter's name
+def ledger_export(request, campaign_id: int, format: str = "xlsx"):
     data, name, ctype = bulk.campaign_export(actor=request.user, campaign_id=campaign_id, fmt=format)
     from urllib.parse import quote
 

@@ -79,7 +79,7 @@ def load(log) -> None:
 
     d = lambda n: start + dt.timedelta(days=n)  # noqa: E731
     p1 = problem("网上办事指南与窗口材料清单不一致，企业多跑一趟", day=d(3))
-    p2 = problem("人防工程竣工验收等待时间过长", "assigned", "豫人防整治办交办〔%d〕2号" % start.year, day=d(3))
+    p2 = problem("人防工程竣工验收等待时间过长", "assigned", f"豫人防整治办交办〔{start.year}〕2号", day=d(3))
     parent = problem("防空地下室报建审批环节多、时限长", day=d(4))
     c1 = problem("报建审批专家评审组织慢", parent_id=parent.pk, day=d(4))
     c2 = problem("报建审批现场勘验预约难", parent_id=parent.pk, day=d(4))
@@ -101,7 +101,7 @@ def load(log) -> None:
     # a rule answering the first problems
     with _on(d(40)):
         services.rule_record(actor=office, campaign_id=campaign.pk, title="办事指南线上线下一致性月度核对制度",
-                             doc_number="郑人防〔%d〕12号" % start.year, adopted_on=d(40), problem_ids=[p1.pk, p3.pk])
+                             doc_number=f"郑人防〔{start.year}〕12号", adopted_on=d(40), problem_ids=[p1.pk, p3.pk])
     # the re-check: committed, numbers entered by one supervisor and confirmed by another
     with _on(now - dt.timedelta(days=5)):
         rc = services.recheck_commit(actor=office, campaign_id=campaign.pk)

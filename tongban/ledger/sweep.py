@@ -48,8 +48,8 @@ def escalate_overdue(today: dt.date) -> int:
             audit.record("ledger.escalate", obj=problem, changes={"office": office.name})
             url = reverse("ledger:problem", args=[problem.pk])
             for user in supervisors_of(office):
-                transaction.on_commit(lambda u=user, p=problem: notify(
-                    u, f"整改超期：{p.number}", body=p.title, url=url, level="warning"))
+                transaction.on_commit(lambda u=user, p=problem, link=url: notify(
+                    u, f"整改超期：{p.number}", body=p.title, url=link, level="warning"))
             done += 1
     return done
 

@@ -206,8 +206,8 @@ def objection_file(*, actor, point_id: int, reason: str) -> Objection:
     require(actor, "ledger.object")
     point = DataPoint.objects.select_related("score__organisation", "score__run__scheme__organisation").filter(
         pk=point_id).first()
-    if point is None or not in_scope(actor, point.score.organisation) and not (
-            actor.organisation_id and point.score.organisation.agency().pk == actor.organisation.agency().pk):
+    if point is None or (not in_scope(actor, point.score.organisation) and not (
+            actor.organisation_id and point.score.organisation.agency().pk == actor.organisation.agency().pk)):
         raise Http404("数据不存在或不在您的管辖范围内。")
     if not (reason or "").strip():
         raise ValidationError({"reason": ["请写明异议理由，并指出哪条记录有误。"]})

@@ -159,7 +159,7 @@ def _unit(name: str, campaign: Campaign) -> Organisation:
     return found[0]
 
 
-def Q_name(name: str):  # noqa: N802 - a Q factory
+def Q_name(name: str):
     from django.db.models import Q
 
     return Q(name=name) | Q(code=name)

@@ -19,7 +19,16 @@ from tongban.core.notifications import notify
 from tongban.core.permissions import deny, has_perm, in_scope, require
 from tongban.core.sequences import next_number
 
-from ..models import OPEN_STATUSES, Campaign, CloseOut, Evidence, Problem, Satisfaction, SourceKind, Status
+from ..models import (
+    OPEN_STATUSES,
+    Campaign,
+    CloseOut,
+    Evidence,
+    Problem,
+    Satisfaction,
+    SourceKind,
+    Status,
+)
 from ..permissions import get_campaign_for, leads, may_manage, may_rectify, may_sign_off
 from ._common import CLOSE_RULE, PLAN, cal, lock, today, transition
 
