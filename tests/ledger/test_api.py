@@ -112,11 +112,13 @@ def test_survey_operations(client, w, enterprise_user):
     assert r.json()[0]["mean"] == 4
 
 
-def test_assessment_operations(client, w, admin_a):
+def test_assessment_operations(client, w, admin_a, pin_today):
     from tongban.ledger.assessment import services as svc
 
+    pin_today(dt.date(2026, 5, 4))
     p = assigned(w, co=False)
     closed(w, p)
+    pin_today(dt.date(2026, 7, 2))
     ind = svc.indicator_define(actor=admin_a, code="ledger.on_time", name="按期销号率", kind="computed",
                                computation="ledger.closed_on_time")
     scheme = svc.scheme_create(actor=admin_a, organisation=w.city, name="方案", items=[(ind, "department", "100")])

@@ -66,7 +66,7 @@ def test_the_public_list_shows_units_and_progress_but_no_people(client, w):
 
 
 def test_the_survey_page_takes_one_sheet_per_browser(client, w):
-    s = consult.survey_create(actor=w.office, title="满意度", closes_on="2026-03-31",
+    s = consult.survey_create(actor=w.office, title="满意度", closes_on="2026-03-31", campaign_id=w.campaign.pk,
                               questions=[{"kind": "scale", "text": "总体满意度"}, {"kind": "text", "text": "建议",
                                                                                "required": False}])
     q1, q2 = s.questions.all()
