@@ -123,3 +123,24 @@ def test_assessment_table_drills_down_to_records(client, w, admin_a, pin_today):
     point = run.scores.get(organisation=w.dept).points.get()
     page = client.get(f"/ledger/assessment/point/{point.pk}/").content.decode()
     assert p.number in page and "达标" in page
+
+
+def test_the_enterprise_home_asks_about_closed_problems(client, w, enterprise_user):
+    closed(w, assigned(w, "咨询电话无人接听", raised_by=enterprise_user, enterprise=enterprise_user.enterprise))
+    client.force_login(enterprise_user)
+    page = client.get("/").content.decode()
+    assert "咨询电话无人接听" in page and "请评价是否满意" in page
+
+
+def test_the_board_query_count_does_not_grow_with_problems(client, w, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assigned(w, "第一个问题：材料多")
+    client.force_login(w.office)
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/ledger/campaign/{w.campaign.pk}/")
+    for i in range(6):
+        assigned(w, f"第{i}个其他问题：时间{i}长而且要跑{i}趟")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(f"/ledger/campaign/{w.campaign.pk}/")

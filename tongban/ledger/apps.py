@@ -13,7 +13,7 @@ class LedgerConfig(AppConfig):
         from tongban.core.portal_nav import PortalLink
         from tongban.core.portal_nav import register as portal_link
 
-        from . import inbox, menu, panels, tasks  # noqa: F401  inbox, menu, dashboard panel, sweep
+        from . import home, inbox, menu, panels, tasks  # noqa: F401  home cards, inbox, menu, panel, sweep
         from .assessment import indicators  # noqa: F401  the named computations
 
         events.subscribe(CALENDAR_CHANGED, tasks.on_calendar_changed)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("signoff/", s.signoff, name="signoff"),
     path("recheck/<int:pk>/", s.recheck, name="recheck"),
     path("consultation/<int:pk>/", s.consultation, name="consultation"),
+    path("consultation/<int:pk>/file/", s.consultation_file, name="consultation_file"),
     path("surveys/", pub.surveys, name="surveys"),
     path("surveys/<int:pk>/", pub.survey, name="survey"),
     path("surveys/<int:pk>/results.xlsx", pub.survey_xlsx, name="survey_xlsx"),

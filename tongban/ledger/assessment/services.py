@@ -49,6 +49,8 @@ def quarter_bounds(label: str) -> tuple[dt.date, dt.date]:
     if not m:
         raise ValidationError({"period": ["考评期格式为 2026Q1（年份+季度）。"]})
     year, q = int(m.group(1)), int(m.group(2))
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"period": ["考评期的年份应在 2000-2100 之间。"]})
     start = dt.date(year, 3 * q - 2, 1)
     end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
     return start, end

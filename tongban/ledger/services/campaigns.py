@@ -35,13 +35,13 @@ def campaign_create(*, actor, title: str, code: str, lead_office_id, superior: s
     require(actor, "ledger.manage")
     errors: dict[str, list[str]] = {}
     title, code, superior = (title or "").strip(), (code or "").strip().upper(), (superior or "").strip()
-    if not title:
-        errors["title"] = ["请填写专项整治名称。"]
+    if not title or len(title) > 150:
+        errors["title"] = ["请填写专项整治名称（不超过 150 字）。"]
     if not code or len(code) > 20 or not all(c.isalnum() or c == "-" for c in code):
         errors["code"] = ["简称代码为 1-20 位字母、数字或短横线。"]
     elif Campaign.objects.filter(code=code).exists():
         errors["code"] = [f"简称代码“{code}”已被使用。"]
-    if not superior:
+    if not superior or len(superior) > 150:
         errors["superior"] = ["请填写问题清单报送备案的上级机构（查摆问题阶段须报上级备案）。"]
     office = Organisation.objects.filter(pk=lead_office_id, is_active=True).first() if str(lead_office_id or "").isdigit() else None
     if office is None or not in_scope(actor, office):
@@ -108,8 +108,8 @@ def rule_record(*, actor, campaign_id: int, title: str, adopted_on, doc_number: 
     campaign = get_campaign_for(actor, campaign_id, manage=True)
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
-    if not title:
-        errors["title"] = ["请填写制度名称。"]
+    if not title or len(title) > 200:
+        errors["title"] = ["请填写制度名称（不超过 200 字）。"]
     day = _date(adopted_on, "adopted_on", errors)
     ids = [int(p) for p in problem_ids if str(p).isdigit()]
     problems = list(Problem.objects.filter(campaign=campaign, pk__in=ids))

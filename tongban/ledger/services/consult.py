@@ -30,7 +30,7 @@ def _clean_questions(questions) -> list[dict]:
     out, errors = [], []
     for i, q in enumerate(questions or [], start=1):
         kind, text = (q.get("kind") or "").strip(), (q.get("text") or "").strip()
-        options = [str(o).strip() for o in (q.get("options") or []) if str(o).strip()]
+        options = [str(o).strip()[:200] for o in (q.get("options") or []) if str(o).strip()][:30]
         if kind not in Question.Kind.values:
             errors.append(f"第 {i} 题：题型应为单选、多选、量表或填空。")
         if not text:
@@ -55,8 +55,8 @@ def survey_create(*, actor, title: str, closes_on, questions, intro: str = "", a
     require(actor, "ledger.consult")
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
-    if not title:
-        errors["title"] = ["请填写问卷标题。"]
+    if not title or len(title) > 150:
+        errors["title"] = ["请填写问卷标题（不超过 150 字）。"]
     try:
         closes = closes_on if isinstance(closes_on, dt.date) else dt.date.fromisoformat(str(closes_on))
         if closes < today():

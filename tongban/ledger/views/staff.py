@@ -359,4 +359,11 @@ def consultation(request, pk: int):
     })
 
 
+@requires("ledger.view")
+def consultation_file(request, pk: int):
+    row = get_object_or_404(Consultation.objects.select_related("attachment"), pk=pk,
+                            campaign__in=campaigns_for(request.user), attachment__isnull=False)
+    return attachments.download_response(row.attachment)
+
+
 __all__ = ["may_manage"]
