@@ -50,16 +50,36 @@ def similarity(a: str, b: str) -> Decimal:
     return (Decimal(len(x & y)) / Decimal(len(x | y))).quantize(Decimal("0.01"))
 
 
+def best_match(text: str, candidates) -> tuple[object, float]:
+    """The candidate (key, text) most like `text`: the probe's bigrams are built once and the
+    ratio kept as a float until the end (this runs over every open problem of a campaign)."""
+    probe = bigrams(text)
+    best, score = None, 0.0
+    if not probe:
+        return None, 0.0
+    size = len(probe)
+    for key, other in candidates:
+        grams = bigrams(other)
+        if not grams:
+            continue
+        common = len(probe & grams)
+        s = common / (size + len(grams) - common)
+        if s > score:
+            best, score = key, s
+    return best, score
+
+
 def likely_duplicate(campaign: Campaign, title: str, description: str = "", exclude_id=None):
     """The open problem of the campaign most like this one, if at or above the campaign's threshold."""
-    text = f"{title} {description}"
-    best, score = None, Decimal("0")
-    qs = Problem.objects.filter(campaign=campaign, status__in=OPEN_STATUSES).only("id", "title", "description")
-    for other in qs.exclude(pk=exclude_id) if exclude_id else qs:
-        s = similarity(text, f"{other.title} {other.description}")
-        if s > score:
-            best, score = other, s
-    return (best, score) if best is not None and score >= campaign.duplicate_threshold else (None, score)
+    qs = Problem.objects.filter(campaign=campaign, status__in=OPEN_STATUSES)
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    rows = ((pk, f"{t} {d}") for pk, t, d in qs.values_list("pk", "title", "description").iterator(chunk_size=2000))
+    best, score = best_match(f"{title} {description}", rows)
+    score_d = Decimal(str(score)).quantize(Decimal("0.01"))
+    if best is None or score_d < campaign.duplicate_threshold:
+        return None, score_d
+    return Problem.objects.get(pk=best), score_d
 
 
 # --- listing ----------------------------------------------------------------------------------
