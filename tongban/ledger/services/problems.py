@@ -141,7 +141,8 @@ def problem_from_appeal(*, actor, campaign_id: int, appeal_id: int) -> Problem:
     appeal = get_appeal_for(actor, appeal_id)
     requester = appeal.requester
     return problem_create(
-        actor=actor, campaign_id=campaign_id, title=appeal.title, source_kind=SourceKind.APPEAL,
+        actor=actor, campaign_id=campaign_id, title=anonymise(appeal.title, [appeal.requester_name]),
+        source_kind=SourceKind.APPEAL,
         description=anonymise(appeal.content, [appeal.requester_name]), source_ref=appeal.number,
         source_appeal=appeal, raised_by=requester, enterprise=getattr(requester, "enterprise", None),
     )
