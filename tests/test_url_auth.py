@@ -94,6 +94,11 @@ PUBLIC = {
     "credit:grades_public",
     "api-1:credit_public_query",
     "api-1:credit_list_members",
+    # Published rectification lists and the survey answer page (anonymous or invited; one sheet
+    # per respondent, rate-limited) (tongban.ledger)
+    "ledger:public_index",
+    "ledger:public_campaign",
+    "ledger:survey_answer",
 }
 
 

@@ -106,6 +106,9 @@ def register_routers() -> None:
     from tongban.credit.api import router as credit_router
 
     api.add_router("/credit/", credit_router)
+    from tongban.ledger.api import router as ledger_router
+
+    api.add_router("/ledger/", ledger_router)
 
 
 register_routers()

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tongban.inspections",
     "tongban.enforcement",
     "tongban.credit",
+    "tongban.ledger",
     "tongban.portal",
     "tongban.workspace",
 ]

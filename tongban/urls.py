@@ -43,6 +43,7 @@ urlpatterns = [
     path("inspections/", include("tongban.inspections.urls")),
     path("enforcement/", include("tongban.enforcement.urls")),
     path("credit/", include("tongban.credit.urls")),
+    path("ledger/", include("tongban.ledger.urls")),
     path("", include("tongban.core.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api_urls),

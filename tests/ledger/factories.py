@@ -1,0 +1,81 @@
+"""Ledger test data: a campaign led by a city office with two departments as lead and co-unit,
+their staff, the responsible leader, and helpers that walk a problem to close-out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tongban.accounts.models import Organisation, Role
+from tongban.ledger import services
+
+from ..cases.factories import PDF
+from ..factories import EnterpriseFactory, OrganisationFactory, StaffFactory
+
+
+def pdf(name="佐证.pdf"):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@dataclass
+class World:
+    city: Organisation
+    dept: Organisation  # lead unit
+    co: Organisation  # co-unit
+    office: object  # supervisor of the lead office: manages, presses, re-checks
+    office2: object  # a second supervisor (confirms public numbers)
+    leader: object  # 一把手 (approver) who signs close-outs
+    clerk: object  # staff of the lead unit
+    co_clerk: object  # staff of the co-unit
+    campaign: object
+
+
+def world(city_a, *, start=dt.date(2026, 3, 2), **campaign_kw) -> World:
+    dept = OrganisationFactory(name="审批科", parent=city_a, kind=Organisation.Kind.DEPARTMENT)
+    co = OrganisationFactory(name="质监站", parent=city_a, kind=Organisation.Kind.UNIT)
+    office = StaffFactory(username="l_office", real_name="督查甲", organisation=city_a, roles=[Role.SUPERVISOR])
+    office2 = StaffFactory(username="l_office2", real_name="督查乙", organisation=city_a, roles=[Role.SUPERVISOR])
+    leader = StaffFactory(username="l_leader", real_name="主任甲", organisation=city_a, roles=[Role.APPROVER])
+    clerk = StaffFactory(username="l_clerk", organisation=dept, roles=[Role.CLERK])
+    co_clerk = StaffFactory(username="l_coclerk", organisation=co, roles=[Role.REVIEWER])
+    kw = {"title": "优化营商环境专项整治", "code": "TST", "lead_office_id": city_a.pk, "superior": "省营商环境整治工作组",
+          "starts_on": start, "finding_until": start + dt.timedelta(days=30),
+          "rectifying_until": start + dt.timedelta(days=120), "rules_until": start + dt.timedelta(days=150),
+          "ends_on": start + dt.timedelta(days=180), "participant_ids": [dept.pk, co.pk], **campaign_kw}
+    campaign = services.campaign_create(actor=office, **kw)
+    return World(city_a, dept, co, office, office2, leader, clerk, co_clerk, campaign)
+
+
+def listed(w: World, title="窗口办事指南与网上指南不一致，企业多跑一趟", **kw):
+    return services.problem_create(actor=w.office, campaign_id=w.campaign.pk, title=title,
+                                   source_kind=kw.pop("source_kind", "self"), **kw)
+
+
+def assigned(w: World, title="窗口办事指南与网上指南不一致，企业多跑一趟", *, days=10, co=True, **kw):
+    p = listed(w, title, **kw)
+    return services.task_assign(actor=w.office, problem_id=p.pk, measures="统一线上线下指南", lead_unit_id=w.dept.pk,
+                                leader_id=w.leader.pk, limit_days=days, co_unit_ids=[w.co.pk] if co else [])
+
+
+def evidenced(w: World, p):
+    services.evidence_submit(actor=w.clerk, problem_id=p.pk, unit_id=w.dept.pk, note="已统一指南", upload=pdf())
+    if w.co in p.co_units.all():
+        services.evidence_submit(actor=w.co_clerk, problem_id=p.pk, unit_id=w.co.pk, note="已核对")
+    p.refresh_from_db()
+    return p
+
+
+def closed(w: World, p):
+    evidenced(w, p)
+    services.closeout_submit(actor=w.clerk, problem_id=p.pk, summary="整改完成")
+    services.closeout_decide(actor=w.leader, problem_id=p.pk, approve=True)
+    p.refresh_from_db()
+    return p
+
+
+def enterprise_user():
+    from ..factories import EnterpriseUserFactory
+
+    return EnterpriseUserFactory(enterprise=EnterpriseFactory())
