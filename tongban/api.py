@@ -97,6 +97,9 @@ def register_routers() -> None:
 
     api.add_router("/licences/", licences_router)
     api.add_router("/bundles/", bundles_router)
+    from tongban.works.api import router as works_router
+
+    api.add_router("/works/", works_router)
 
 
 register_routers()

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tongban.bundles",
     "tongban.appeals",
     "tongban.reviews",
+    "tongban.works",
     "tongban.portal",
     "tongban.workspace",
 ]

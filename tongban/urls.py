@@ -40,6 +40,7 @@ urlpatterns = [
     path("policies/", include("tongban.policies.urls")),
     path("licences/", include("tongban.licences.urls")),
     path("bundles/", include("tongban.bundles.urls")),
+    path("works/", include("tongban.works.urls")),
     path("", include("tongban.core.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api_urls),
