@@ -11,7 +11,13 @@ from django.http import Http404
 from tongban.accounts.models import Role
 from tongban.works import services
 from tongban.works.models import (
-    Building, ConductEvent, FeeAssessment, Project, Transition, Visit, WorksDocument,
+    Building,
+    ConductEvent,
+    FeeAssessment,
+    Project,
+    Transition,
+    Visit,
+    WorksDocument,
 )
 
 from ..factories import ApplicantFactory, StaffFactory

@@ -182,6 +182,9 @@ class ProjectDocument(models.Model):
         verbose_name_plural = _("报监材料")
         ordering = ["project", "pk"]
 
+    def __str__(self) -> str:
+        return self.label
+
 
 class Stage(models.TextChoices):
     FOUNDATION = "foundation", _("基础")
@@ -228,6 +231,9 @@ class VisitPhoto(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
     attachment = models.ForeignKey(Attachment, on_delete=models.PROTECT, related_name="+")
 
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.attachment_id}"
+
 
 class Rectification(models.Model):
     """A rectification order (整改通知) with its deadline."""
@@ -253,6 +259,9 @@ class Rectification(models.Model):
         verbose_name_plural = _("整改通知")
         ordering = ["due_on", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.due_on}"
+
 
 class ConductEvent(models.Model):
     """Something a party did that the practitioner credit evaluation may count
@@ -277,6 +286,9 @@ class ConductEvent(models.Model):
         verbose_name = _("参建单位行为记录")
         verbose_name_plural = _("参建单位行为记录")
         ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"
 
 
 class WorksDocument(models.Model):
@@ -343,6 +355,9 @@ class FeeAssessment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.payable_fen}"
+
 
 class Transition(models.Model):
     """One step of a project's history. Never edited."""
@@ -358,3 +373,6 @@ class Transition(models.Model):
 
     class Meta:
         ordering = ["project", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.action}"

@@ -1,6 +1,6 @@
 """Every write to a works project, one function per state change (see the modules below)."""
 
-from ._common import REGISTRATION_DAYS_DEFAULT, RECTIFICATION_DAYS_DEFAULT, SINGLE_BUILDING_BASIS
+from ._common import RECTIFICATION_DAYS_DEFAULT, REGISTRATION_DAYS_DEFAULT, SINGLE_BUILDING_BASIS
 from .completion import building_accept, building_request, missing_for_verification, project_verify
 from .fees import fee_assess, fee_settle
 from .projects import (

@@ -11,7 +11,18 @@ from django.db import transaction
 
 from tongban.core import attachments, clocks, events
 
-from ..models import ApprovedMaker, Building, ConductEvent, Party, PartyRole, Project, Rectification, Stage, Visit, VisitPhoto
+from ..models import (
+    ApprovedMaker,
+    Building,
+    ConductEvent,
+    Party,
+    PartyRole,
+    Project,
+    Rectification,
+    Stage,
+    Visit,
+    VisitPhoto,
+)
 from ..permissions import VISIT, get_project_for
 from ._common import RECTIFICATION_DAYS_DEFAULT, cal, check_from, check_version, today, transition
 
