@@ -101,3 +101,23 @@ def test_the_verify_button_refuses_with_the_missing_list(client, world, builder,
     response = client.post(reverse("works:act", args=[project.pk, "verify"]), {"row_version": project.row_version})
     assert response.status_code == 400
     assert "尚缺" in response.content.decode() and "易地建设费" in response.content.decode()
+
+
+def test_list_pages_do_not_run_more_queries_for_more_projects(client, world, builder, w_clerk, w_sup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(user, url):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    supervised(builder, w_clerk, w_sup, name="项目一")
+    one = [count(w_clerk, reverse("works:registrations")), count(w_sup, reverse("works:visits_due")),
+           count(builder, reverse("works:my_projects"))]
+    for n in range(3):
+        supervised(builder, w_clerk, w_sup, name=f"项目{n + 2}")
+    many = [count(w_clerk, reverse("works:registrations")), count(w_sup, reverse("works:visits_due")),
+            count(builder, reverse("works:my_projects"))]
+    assert many == one

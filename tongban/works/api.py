@@ -139,8 +139,8 @@ def works_project_list(request, status: str = ""):
 def works_project_create(request, payload: ProjectIn):
     project = services.project_create(
         actor=request.user, name=payload.name, address=payload.address, region_code=payload.region_code,
-        land_type=payload.land_type, buildings=[b.dict() for b in payload.buildings],
-        parties=[p.dict() for p in payload.parties],
+        land_type=payload.land_type, buildings=[b.model_dump() for b in payload.buildings],
+        parties=[p.model_dump() for p in payload.parties],
     )
     return 201, project
 
