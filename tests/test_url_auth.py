@@ -60,6 +60,7 @@ PUBLIC = {
     "api-1:policy_list",
     "api-1:policy_get",
     "api-1:fee_calculate",
+    "api-1:fee_rules_list",
     # Progress query by case number + query code, no personal data (tongban.cases)
     "cases:progress",
     "api-1:case_public_query",

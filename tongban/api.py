@@ -109,6 +109,9 @@ def register_routers() -> None:
     from tongban.ledger.api import router as ledger_router
 
     api.add_router("/ledger/", ledger_router)
+    from tongban.works.api import router as works_router
+
+    api.add_router("/works/", works_router)
 
 
 register_routers()

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tongban.enforcement",
     "tongban.credit",
     "tongban.ledger",
+    "tongban.works",
     "tongban.portal",
     "tongban.workspace",
 ]
@@ -324,3 +325,7 @@ TONGBAN_PLATFORM_NAME = _("通办")
 # Open311 (GeoReport v2) jurisdiction_id; empty: the host of SITE_URL without "www.", as the
 # spec suggests (the jurisdiction's website root).
 TONGBAN_OPEN311_JURISDICTION_ID = os.environ.get("TONGBAN_OPEN311_JURISDICTION_ID", "")
+
+# Civil air defence works: working days the supervision station has to accept an online
+# registration (网上报监) [K] (tongban.works).
+TONGBAN_WORKS_REGISTRATION_DAYS = int(os.environ.get("TONGBAN_WORKS_REGISTRATION_DAYS", "5"))

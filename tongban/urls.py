@@ -44,6 +44,7 @@ urlpatterns = [
     path("enforcement/", include("tongban.enforcement.urls")),
     path("credit/", include("tongban.credit.urls")),
     path("ledger/", include("tongban.ledger.urls")),
+    path("works/", include("tongban.works.urls")),
     path("", include("tongban.core.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api_urls),

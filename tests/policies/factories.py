@@ -1,5 +1,5 @@
 """Policies (免申即享) test data: enterprise profiles, policies with a rule version, and the
-relocation-fee schedule with its rates, shelter ratios and the warehouse exemption."""
+relocation-fee schedule with its shipped rule sets and the warehouse exemption."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ import itertools
 
 from tongban.policies.models import (
     EnterpriseProfile,
-    FeeRate,
     FeeSchedule,
     Policy,
     PolicyTag,
     PolicyVersion,
-    ShelterRule,
 )
 from tongban.policies.rules.spec import validate
 
@@ -80,43 +78,17 @@ WAREHOUSE_UNDER_2000 = {
 
 
 def make_relocation_fee(province) -> FeeSchedule:
-    """防空地下室易地建设费: province and Zhengzhou rates, 5% (3% for storage), and the policy that
-    waives it for small logistics and warehouse projects."""
+    """防空地下室易地建设费 with the shipped rule sets (Henan: province versions 1 and 2, Zhengzhou
+    and Luoyang prices; Anhui), and the published policy of the small-logistics rule."""
+    from tongban.policies import fee_rules
+
     schedule = FeeSchedule.objects.create(
         code="RF-YDJSF",
         name="防空地下室易地建设费",
         legal_basis="《人民防空法》第二十二条",
         organisation=province,
     )
-    FeeRate.objects.create(
-        schedule=schedule,
-        region_code="410000",
-        rate_fen_per_m2=120_000,
-        source="省标准",
-        valid_from=dt.date(2021, 1, 1),
-    )
-    FeeRate.objects.create(
-        schedule=schedule,
-        region_code="410100",
-        rate_fen_per_m2=200_000,
-        source="郑州市标准",
-        valid_from=dt.date(2021, 1, 1),
-    )
-    FeeRate.objects.create(
-        schedule=schedule,
-        region_code="410100",
-        building_use="commercial",
-        rate_fen_per_m2=240_000,
-        source="郑州市商业标准",
-        valid_from=dt.date(2021, 1, 1),
-    )
-    ShelterRule.objects.create(schedule=schedule, building_use="", ratio_permille=50, basis="按 5%")
-    ShelterRule.objects.create(
-        schedule=schedule, building_use="warehouse", ratio_permille=30, basis="仓储按 3%"
-    )
-    ShelterRule.objects.create(
-        schedule=schedule, building_use="logistics", ratio_permille=30, basis="物流按 3%"
-    )
+    fee_rules.load(schedule)
     make_policy(
         province,
         WAREHOUSE_UNDER_2000,

@@ -189,7 +189,7 @@ def test_the_fee_calculator_page_shows_steps_and_the_exemption(client, relocatio
     page = client.get(
         url, {"region_code": "410102", "building_use": "warehouse", "total_floor_area": "2000.01"}
     ).content.decode()
-    assert "120,000.00" in page and "不适用" in page
+    assert "80,000.00" in page and "不适用" in page and "高于 2,000 m²" in page
     bad = client.get(
         url, {"region_code": "410102", "building_use": "warehouse", "total_floor_area": "x"}
     )

@@ -1,24 +1,32 @@
 from django.contrib import admin
 
-from .models import FeeRate, FeeSchedule, PolicyTag, ShelterRule
+from .models import FeeFactor, FeeRuleSet, FeeSchedule, PolicyTag
 
 
-class FeeRateInline(admin.TabularInline):
-    model = FeeRate
+class FeeRuleSetInline(admin.TabularInline):
+    model = FeeRuleSet
     extra = 0
+    show_change_link = True
 
 
-class ShelterRuleInline(admin.TabularInline):
-    model = ShelterRule
+class FeeFactorInline(admin.TabularInline):
+    model = FeeFactor
     extra = 0
 
 
 @admin.register(FeeSchedule)
 class FeeScheduleAdmin(admin.ModelAdmin):
-    """Fee formulas are configuration: rates and shelter-area rules are edited here."""
+    """Fee formulas are configuration: versioned rule sets per region are edited here."""
 
     list_display = ["code", "name", "organisation"]
-    inlines = [FeeRateInline, ShelterRuleInline]
+    inlines = [FeeRuleSetInline]
+
+
+@admin.register(FeeRuleSet)
+class FeeRuleSetAdmin(admin.ModelAdmin):
+    list_display = ["title", "region_code", "version", "valid_from", "valid_to"]
+    list_filter = ["schedule", "region_code"]
+    inlines = [FeeFactorInline]
 
 
 @admin.register(PolicyTag)

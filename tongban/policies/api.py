@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Router, Schema
 from ninja.pagination import paginate
@@ -15,7 +15,7 @@ from tongban.core.pagination import PageNumberPagination
 from tongban.core.permissions import has_perm
 
 from . import fees, selectors
-from .models import EnterpriseProfile, FeeSchedule, Policy
+from .models import EnterpriseProfile, FeeRuleSet, FeeSchedule, Policy
 from .permissions import VIEW, region_q
 
 router = Router(tags=["免申即享"])
@@ -210,6 +210,83 @@ class FeeIn(Schema):
     region_code: str
     building_use: str
     total_floor_area: str
+    land_type: str = ""  # omitted: inferred from the building use (物流/仓储 → 物流仓储用地)
+    category: str = ""  # a relief category (幼儿园, 学校教学楼 …), or none
+    on: dt.date | None = None  # the rules in force on this day; today by default
+
+
+class FactorOut(Schema):
+    kind: str
+    code: str
+    label: str
+    land_type: str
+    building_use: str
+    category: str
+    below_total_area_m2: str | None
+    ratio_percent: str | None
+    price_yuan_per_m2: str | None
+    percent: int | None
+    automatic: bool
+    document: str
+    article: str
+
+    @staticmethod
+    def resolve_below_total_area_m2(obj) -> str | None:
+        return None if obj.below_total_area_cm2 is None else f"{obj.below_total_area_cm2 / 100:.2f}"
+
+    @staticmethod
+    def resolve_ratio_percent(obj) -> str | None:
+        return None if obj.ratio_permille is None else f"{obj.ratio_permille / 10:g}"
+
+    @staticmethod
+    def resolve_price_yuan_per_m2(obj) -> str | None:
+        return None if obj.price_fen_per_m2 is None else f"{obj.price_fen_per_m2 / 100:.2f}"
+
+
+class RuleSetOut(Schema):
+    id: int
+    fee: str
+    region_code: str
+    version: int
+    title: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    basis: str
+    factors: list[FactorOut]
+
+    @staticmethod
+    def resolve_fee(obj) -> str:
+        return obj.schedule.code
+
+    @staticmethod
+    def resolve_factors(obj):
+        return list(obj.factors.all())
+
+
+@router.get(
+    "/fees/rules",
+    response=list[RuleSetOut],
+    auth=None,
+    operation_id="fee_rules_list",
+    url_name="fee_rules_list",
+    summary="收费规则集（按地区、按版本）",
+    description="各地区收费规则集及其要素（应建比例、收费标准、减免），每项注明依据文件和条款。"
+    "给出 region_code 时只列该地区（含所属市、省）；给出 on 时只列当日施行的版本。无需登录。",
+)
+def fee_rules_list(request, fee: str = "RF-YDJSF", region_code: str = "", on: dt.date | None = None):
+    schedule = FeeSchedule.objects.filter(code=fee).first()
+    if schedule is None:
+        raise Http404("收费项目不存在。")
+    if region_code and not fees.REGION_RE.match(region_code):
+        raise ValidationError({"region_code": "行政区划代码应为 6 位数字。"})
+    if on is not None and region_code:
+        return fees.rule_sets_for(schedule, region_code, on)
+    qs = FeeRuleSet.objects.filter(schedule=schedule).select_related("schedule").prefetch_related("factors")
+    if region_code:
+        qs = qs.filter(region_code__in=fees.region_chain(region_code))
+    if on is not None:
+        qs = qs.filter(valid_from__lte=on).exclude(valid_to__lt=on)
+    return list(qs.order_by("region_code", "version"))
 
 
 @router.post(
@@ -230,5 +307,8 @@ def fee_calculate(request, payload: FeeIn):
         region_code=payload.region_code,
         building_use=payload.building_use,
         total_floor_area=payload.total_floor_area,
+        land_type=payload.land_type,
+        category=payload.category,
+        on=payload.on,
     )
     return result.as_dict()

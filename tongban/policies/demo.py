@@ -20,11 +20,9 @@ from . import matching, profiles, services
 from .models import (
     BuildingUse,
     EnterpriseProfile,
-    FeeRate,
     FeeSchedule,
     Policy,
     PolicyTag,
-    ShelterRule,
 )
 
 TAGS = ["高新技术企业", "科技型中小企业", "专精特新", "外贸企业", "守信激励对象", "退役军人创业"]
@@ -34,7 +32,6 @@ FEE_BASIS = (
     "《中华人民共和国人民防空法》第二十二条；《河南省实施〈中华人民共和国人民防空法〉办法》；"
     "《防空地下室易地建设费收费管理规定》"
 )
-DEMO_SOURCE = "演示数据：以当地价格主管部门核定的收费标准为准"
 
 POLICIES = [
     dict(
@@ -336,33 +333,13 @@ def _tag(name: str) -> PolicyTag:
 
 
 def _fees(org: Organisation) -> None:
-    schedule, created = FeeSchedule.objects.get_or_create(
+    from . import fee_rules
+
+    schedule, _created = FeeSchedule.objects.get_or_create(
         code=FEE_CODE,
         defaults={"name": "防空地下室易地建设费", "legal_basis": FEE_BASIS, "organisation": org},
     )
-    if not created:
-        return
-    for region, use, rate in [
-        ("410000", "", 120_000),
-        ("410100", "", 200_000),
-        ("410100", "commercial", 240_000),
-        ("410300", "", 160_000),
-    ]:
-        FeeRate.objects.create(
-            schedule=schedule,
-            region_code=region,
-            building_use=use,
-            rate_fen_per_m2=rate,
-            source=DEMO_SOURCE,
-            valid_from=dt.date(2021, 1, 1),
-        )
-    for use, permille in [("", 50), ("industrial", 30), ("logistics", 30), ("warehouse", 30)]:
-        ShelterRule.objects.create(
-            schedule=schedule,
-            building_use=use,
-            ratio_permille=permille,
-            basis=f"演示配置：按地面总建筑面积的 {permille / 10}% 计算应建防空地下室面积（以当地人防主管部门规定为准）",
-        )
+    fee_rules.load(schedule)  # Henan (province, Zhengzhou, Luoyang) and Anhui, by version
 
 
 def _policy(spec: dict, orgs) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tongban.accounts.permissions import organisations_in_scope
 from tongban.core.forms import BootstrapMixin
 
-from .models import BuildingUse, CreditGrade, ImportJob, Policy, SizeClass
+from .models import BuildingUse, CreditGrade, ImportJob, LandType, Policy, ReliefCategory, SizeClass
 from .rules.regions import region_choices
 from .rules.spec import FIELDS, LIST_OPS, OP_LABELS, OPS, ORDERED_OPS
 
@@ -221,6 +221,16 @@ class FinderForm(BootstrapMixin, forms.Form):
 class FeeForm(BootstrapMixin, forms.Form):
     region_code = forms.ChoiceField(label=_("项目所在地"), choices=region_choices())
     building_use = forms.ChoiceField(label=_("建筑用途"), choices=BuildingUse.choices)
+    land_type = forms.ChoiceField(
+        label=_("用地类型"),
+        choices=[("", _("按建筑用途推定")), *LandType.choices],
+        required=False,
+        help_text=_("工业用地上的物流园区请选“工业用地”"),
+    )
+    category = forms.ChoiceField(
+        label=_("建筑类别"), choices=[("", _("无")), *ReliefCategory.choices], required=False
+    )
     total_floor_area = forms.CharField(
         label=_("地面总建筑面积（m²）"), help_text=_("最多两位小数，如 1999.99")
     )
+    on = forms.DateField(label=_("计算日期"), required=False, help_text=_("按该日施行的规则计算，默认今天"))

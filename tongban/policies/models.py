@@ -351,8 +351,9 @@ class ImportJob(models.Model):
 
 
 class FeeSchedule(models.Model):
-    """A fee item (e.g. 防空地下室易地建设费) with its legal basis; its rates and shelter-area rules
-    are rows below, its reductions and exemptions are policies with `fee_code` = code."""
+    """A fee item (e.g. 防空地下室易地建设费) with its legal basis; its required-area ratios, unit
+    prices and reliefs are versioned rule sets per region (FeeRuleSet below). Policies with
+    `fee_code` = code publish its reliefs in the policy finder."""
 
     code = models.CharField(_("收费项目代码"), max_length=32, unique=True)
     name = models.CharField(_("收费项目"), max_length=100)
@@ -369,50 +370,125 @@ class FeeSchedule(models.Model):
         return self.name
 
 
-class FeeRate(models.Model):
-    """Fee per m² of shelter not built, by region (a prefix: 410100 covers its counties) and use."""
+class LandType(models.TextChoices):
+    """Land use class of the plot (国土空间调查、规划、用途管制用地用海分类), as far as fee rules
+    distinguish it."""
 
-    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="rates")
+    RESIDENTIAL = "residential", _("居住用地")
+    COMMERCIAL = "commercial", _("商业服务业用地")
+    PUBLIC = "public", _("公共管理与公共服务用地")
+    INDUSTRIAL = "industrial", _("工业用地")  # a logistics park on it is not 物流仓储用地
+    LOGISTICS_WAREHOUSE = "logistics_warehouse", _("物流仓储用地")
+    OTHER = "other", _("其他用地")
+
+
+class ReliefCategory(models.TextChoices):
+    """Building categories that relief rules name: the national ones of 计价格〔2000〕474号 [K]
+    and local ones (保障性住房 in Anhui)."""
+
+    KINDERGARTEN = "kindergarten", _("幼儿园")
+    SCHOOL_TEACHING = "school_teaching", _("学校教学楼")
+    ELDERLY_HOME = "elderly_home", _("养老院")
+    DISABLED_FACILITY = "disabled_facility", _("残疾人康复设施")
+    TEMPORARY = "temporary", _("临时建筑")
+    DILAPIDATED_REBUILD = "dilapidated_rebuild", _("危房翻新改造（不增加面积）")
+    DISASTER_REBUILD = "disaster_rebuild", _("灾后重建")
+    AFFORDABLE_HOUSING = "affordable_housing", _("保障性住房")
+
+
+class FeeRuleSet(models.Model):
+    """One version of a region's rules for a fee item: required-area ratios, unit prices and
+    reliefs (the factors below). A calculation uses the versions in force on its date for the
+    project's county, city and province; a city version overrides the province's ratios or prices
+    only where it defines some, and its reliefs add to the province's."""
+
+    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="rule_sets")
     region_code = models.CharField(_("适用区划"), max_length=6)
-    building_use = models.CharField(
-        _("建筑用途"),
-        max_length=16,
-        choices=BuildingUse.choices,
-        blank=True,
-        help_text=_("留空表示所有用途"),
-    )
-    rate_fen_per_m2 = models.BigIntegerField(_("收费标准（分/m²）"))
-    source = models.CharField(_("费率来源"), max_length=200)
-    valid_from = models.DateField(_("执行日期"))
+    version = models.PositiveIntegerField(_("版本"))
+    title = models.CharField(_("名称"), max_length=120)
+    valid_from = models.DateField(_("施行日期"))
+    valid_to = models.DateField(_("失效日期（含当日）"), null=True, blank=True)
+    basis = models.TextField(_("依据文件"), blank=True)
 
     class Meta:
-        verbose_name = _("收费标准")
-        verbose_name_plural = _("收费标准")
-        ordering = ["schedule", "region_code", "building_use"]
+        verbose_name = _("收费规则集")
+        verbose_name_plural = _("收费规则集")
+        ordering = ["schedule", "region_code", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "region_code", "version"], name="fee_rule_set_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="fee_rule_set_dates_ordered",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.region_code} {self.building_use or '*'} {self.rate_fen_per_m2}"
+        return f"{self.title}（第 {self.version} 版）"
+
+    def in_force(self, on) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
 
 
-class ShelterRule(models.Model):
-    """How much shelter (防空地下室) a project must build: a share of its total floor area."""
+class FeeFactor(models.Model):
+    """One factor of a rule set, citing its document and article."""
 
-    schedule = models.ForeignKey(
-        FeeSchedule, on_delete=models.CASCADE, related_name="shelter_rules"
+    class Kind(models.TextChoices):
+        RATIO = "ratio", _("应建面积比例")  # share of above-ground area to build as shelter
+        PRICE = "price", _("收费标准")  # fee per m² of shelter not built
+        RELIEF = "relief", _("减免")  # half or full relief on a condition
+
+    rule_set = models.ForeignKey(FeeRuleSet, on_delete=models.CASCADE, related_name="factors")
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    code = models.CharField(_("代码"), max_length=40)
+    label = models.CharField(_("名称"), max_length=200)
+    land_type = models.CharField(
+        _("限于用地类型"), max_length=24, choices=LandType.choices, blank=True
     )
     building_use = models.CharField(
-        _("建筑用途"),
-        max_length=16,
-        choices=BuildingUse.choices,
-        blank=True,
-        help_text=_("留空表示所有用途"),
+        _("限于建筑用途"), max_length=16, choices=BuildingUse.choices, blank=True
     )
-    ratio_permille = models.PositiveIntegerField(_("应建比例 ‰"))
-    basis = models.CharField(_("依据"), max_length=200)
+    category = models.CharField(
+        _("限于建筑类别"), max_length=24, choices=ReliefCategory.choices, blank=True
+    )
+    below_total_area_cm2 = models.BigIntegerField(
+        _("总建筑面积低于（0.01 m²）"), null=True, blank=True
+    )
+    ratio_permille = models.PositiveIntegerField(_("应建比例 ‰"), null=True, blank=True)
+    price_fen_per_m2 = models.BigIntegerField(_("收费标准（分/m²）"), null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(_("减免比例 %"), null=True, blank=True)
+    automatic = models.BooleanField(
+        _("免申即享"), default=True, help_text=_("符合条件即自动适用，无需企业申请")
+    )
+    document = models.CharField(_("依据文件"), max_length=200)
+    article = models.CharField(_("条款"), max_length=60, blank=True)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     class Meta:
-        verbose_name = _("应建面积规则")
-        verbose_name_plural = _("应建面积规则")
+        verbose_name = _("收费规则要素")
+        verbose_name_plural = _("收费规则要素")
+        ordering = ["rule_set", "kind", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="fee_factor_code_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="ratio") | models.Q(ratio_permille__isnull=False),
+                name="fee_factor_ratio_has_value",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="price") | models.Q(price_fen_per_m2__isnull=False),
+                name="fee_factor_price_has_value",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="relief")
+                | models.Q(percent__gte=1, percent__lte=100),
+                name="fee_factor_relief_percent",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.building_use or '*'} {self.ratio_permille}‰"
+        return f"{self.code} {self.label}"
+
+    @property
+    def citation(self) -> str:
+        return f"{self.document}{self.article}"
