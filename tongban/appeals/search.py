@@ -41,6 +41,8 @@ MAX_CONCEPTS = 16  # words of a query that count; bounds the cost of a pasted pa
 CANDIDATES = 150  # articles the engine hands to the ranking
 COMMON = 0.25  # a term in more than this share of articles does not select candidates on its own
 MAX_SELECTING = 8  # at most this many (the rarest) terms select candidates
+SELECT_BUDGET = 30000  # ... and together they are in at most this many articles (engine work)
+PG_POOL = 3000  # PostgreSQL, one common word: rank the first articles found asking about it
 WQ = 3.0  # a term in the question counts three times a term in the answer
 K1, B = 1.2, 0.75  # BM25 saturation and length normalisation
 STATS_SECONDS = 300  # PostgreSQL: how long document frequencies are reused within a process
@@ -94,13 +96,13 @@ def tsquery_expression(any_of: list[tuple[str, ...]], all_of: list[list[tuple[st
 # --- document frequencies ---------------------------------------------------------------------
 
 _stats_lock = threading.Lock()
-_pg_stats: dict = {"at": 0.0, "n": 0, "common": {}, "df": {}}
+_stats: dict = {"at": 0.0, "n": 0, "common": {}, "df": {}}  # per process (SQLite keeps only "n")
 
 
 def clear_stats() -> None:
-    """Forget cached PostgreSQL frequencies (after an article is saved in this process)."""
+    """Forget cached frequencies (after an article is saved in this process)."""
     with _stats_lock:
-        _pg_stats.update(at=0.0, n=0, common={}, df={})
+        _stats.update(at=0.0, n=0, common={}, df={})
 
 
 def _frequencies(tokens: set[str]) -> tuple[int, dict[str, int]]:
@@ -109,16 +111,21 @@ def _frequencies(tokens: set[str]) -> tuple[int, dict[str, int]]:
         return 0, {}
     with connection.cursor() as cur:
         if connection.vendor != "postgresql":
-            cur.execute(f"SELECT count(*) FROM {FTS_TABLE}_docsize")  # noqa: S608 - fixed SQL
-            n = cur.fetchone()[0]
+            with _stats_lock:
+                if time.monotonic() - _stats["at"] > STATS_SECONDS:
+                    _stats.update(at=time.monotonic(), n=0)
+            if not _stats["n"]:  # counting 100,000 rows on every query would cost milliseconds
+                cur.execute(f"SELECT count(*) FROM {FTS_TABLE}_docsize")  # noqa: S608 - fixed SQL
+                _stats["n"] = cur.fetchone()[0]
+            n = _stats["n"]
             listed = sorted(tokens)
             cur.execute(f"SELECT term, doc FROM {FTS_VOCAB} WHERE term IN ({','.join(['%s'] * len(listed))})",  # noqa: S608
                         listed)
             return n, {term: doc for term, doc in cur.fetchall()}
         with _stats_lock:
-            if time.monotonic() - _pg_stats["at"] > STATS_SECONDS:
-                _pg_stats.update(at=time.monotonic(), n=0, common={}, df={})
-        if not _pg_stats["n"]:
+            if time.monotonic() - _stats["at"] > STATS_SECONDS:
+                _stats.update(at=time.monotonic(), n=0, common={}, df={})
+        if not _stats["n"]:
             cur.execute("SELECT count(*) FROM appeals_article")
             n = cur.fetchone()[0]
             # ANALYZE keeps the most common lexemes of the vector with their share of rows.
@@ -129,8 +136,8 @@ def _frequencies(tokens: set[str]) -> tuple[int, dict[str, int]]:
             if row and row[0] and n > 1000:
                 common = {elem: round(freq * n) for elem, freq in zip(row[0], row[1], strict=False)}
             with _stats_lock:
-                _pg_stats.update(n=n, common=common)
-        n, common, known = _pg_stats["n"], _pg_stats["common"], _pg_stats["df"]
+                _stats.update(n=n, common=common)
+        n, common, known = _stats["n"], _stats["common"], _stats["df"]
         missing = sorted(t for t in tokens if t not in common and t not in known)
         if missing:
             cur.execute(
@@ -173,7 +180,8 @@ def _plan(concepts, n: int, df: dict[str, int]):
     """(terms any of which selects a candidate, common concepts all of which select one).
 
     A term of several tokens selects by its two rarest (the ranking checks the rest), and at
-    most MAX_SELECTING of the rarest terms select: the engine's work is bounded by their postings, not by the query's length."""
+    most MAX_SELECTING of the rarest terms select, while their postings stay within
+    SELECT_BUDGET: the engine's work is bounded, not proportional to the query's length."""
     def term_df(tokens):
         return min(df.get(t, 0) for t in tokens)
 
@@ -192,7 +200,12 @@ def _plan(concepts, n: int, df: dict[str, int]):
                 rare[selector(t)] = term_df(t)
     if not rare and not common_concepts:  # only pieces (a misspelt word): let them select
         rare = {t: term_df(t) for concept in concepts for t, _ in concept if 0 < term_df(t) <= limit}
-    kept = sorted(rare, key=lambda t: (rare[t], t))[:MAX_SELECTING]
+    kept, postings = [], 0
+    for term in sorted(rare, key=lambda t: (rare[t], t))[:MAX_SELECTING]:
+        if kept and postings + rare[term] > SELECT_BUDGET:
+            break  # the rarer terms already select; the rest only rank
+        kept.append(term)
+        postings += rare[term]
     all_of = common_concepts if len(common_concepts) > 1 or not kept else []
     return kept, all_of
 
@@ -212,6 +225,18 @@ def _candidates(concepts, n, df, filters) -> list[int]:
                                f"WHEN a.search_vector @@ to_tsquery('simple', %s) THEN {w:.4f} ELSE 0 END)"
                                for w in weights)
             score_params = [x for term in terms for x in (_ts_term(term), _ts_term(term))]
+            if not any_of and len(all_of) == 1:
+                # One broad word (人防): in a large share of rows. Rank the first PG_POOL whose
+                # question holds it (a bitmap scan stops there) instead of scoring every row.
+                cur.execute(
+                    f"SELECT a.id, {score} AS score FROM (SELECT a.id, a.search_qvector, a.search_vector "  # noqa: S608
+                    "FROM appeals_article a WHERE a.search_qvector @@ to_tsquery('simple', %s) "
+                    f"AND {where} LIMIT %s) a ORDER BY score DESC, a.id LIMIT %s",
+                    [*score_params, tsquery_expression([], all_of), *params, PG_POOL, CANDIDATES],
+                )
+                found = [row[0] for row in cur.fetchall()]
+                if found:
+                    return found
             cur.execute(
                 f"SELECT a.id, {score} AS score FROM appeals_article a "  # noqa: S608 - fixed SQL, values bound
                 f"WHERE a.search_vector @@ to_tsquery('simple', %s) AND {where} ORDER BY score DESC, a.id LIMIT %s",
