@@ -43,7 +43,8 @@ COMMON = 0.25  # a term in more than this share of articles does not select cand
 MAX_SELECTING = 8  # at most this many (the rarest) terms select candidates
 SELECT_BUDGET = 30000  # ... and together they are in at most this many articles (engine work)
 PG_POOL = 3000  # PostgreSQL, one common word: rank the first articles found asking about it
-WQ = 3.0  # a term in the question counts three times a term in the answer
+PG_BODY_BUDGET = 1000  # PostgreSQL: answers are searched for the rarest terms within this many rows
+WQ = 6.0  # a term in the question counts six times a term in the answer (bench_kb: 3 -> 6 gained 0.01 recall@5)
 K1, B = 1.2, 0.75  # BM25 saturation and length normalisation
 STATS_SECONDS = 300  # PostgreSQL: how long document frequencies are reused within a process
 PG_DF_CAP = 20000  # PostgreSQL: exact counts stop here (a word this frequent is common anyway)
@@ -217,32 +218,7 @@ def _candidates(concepts, n, df, filters) -> list[int]:
     where, params = filters
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            # Order by the sum of rarity weights of the terms held, the question counting more:
-            # BM25 without term counts, which ts_rank (no document frequencies) cannot give.
-            terms = list(dict.fromkeys([*any_of, *(t for g in all_of for t in g)]))
-            weights = [_idf(n, min(df.get(t, 0) for t in term)) for term in terms]
-            score = " + ".join(f"(CASE WHEN a.search_qvector @@ to_tsquery('simple', %s) THEN {WQ * w:.4f} "
-                               f"WHEN a.search_vector @@ to_tsquery('simple', %s) THEN {w:.4f} ELSE 0 END)"
-                               for w in weights)
-            score_params = [x for term in terms for x in (_ts_term(term), _ts_term(term))]
-            if not any_of and len(all_of) == 1:
-                # One broad word (人防): in a large share of rows. Rank the first PG_POOL whose
-                # question holds it (a bitmap scan stops there) instead of scoring every row.
-                cur.execute(
-                    f"SELECT a.id, {score} AS score FROM (SELECT a.id, a.search_qvector, a.search_vector "  # noqa: S608
-                    "FROM appeals_article a WHERE a.search_qvector @@ to_tsquery('simple', %s) "
-                    f"AND {where} LIMIT %s) a ORDER BY score DESC, a.id LIMIT %s",
-                    [*score_params, tsquery_expression([], all_of), *params, PG_POOL, CANDIDATES],
-                )
-                found = [row[0] for row in cur.fetchall()]
-                if found:
-                    return found
-            cur.execute(
-                f"SELECT a.id, {score} AS score FROM appeals_article a "  # noqa: S608 - fixed SQL, values bound
-                f"WHERE a.search_vector @@ to_tsquery('simple', %s) AND {where} ORDER BY score DESC, a.id LIMIT %s",
-                [*score_params, tsquery_expression(any_of, all_of), *params, CANDIDATES],
-            )
-            return [row[0] for row in cur.fetchall()]
+            return _pg_candidates(cur, concepts, any_of, all_of, n, df, where, params)
         expr = fts5_expression(any_of, all_of)
         # Rank in the index alone first (no join: a broad query matches much of the table), then
         # keep the candidates that pass the filters; only when too many fail, rank with the join.
@@ -259,13 +235,85 @@ def _candidates(concepts, n, df, filters) -> list[int]:
         passing = {row[0] for row in cur.fetchall()}
         kept = [i for i in ranked if i in passing][:CANDIDATES]
         if len(kept) == CANDIDATES or len(ranked) < CANDIDATES * 2:
-            return kept
+            return kept + _fill_up(cur, concepts, df, any_of, all_of, kept, where, params)
         cur.execute(
             f"SELECT a.id FROM {FTS_TABLE} JOIN appeals_article a ON a.id = {FTS_TABLE}.rowid "  # noqa: S608
             f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY bm25({FTS_TABLE}, {WQ}, 1.0), a.id LIMIT %s",
             [expr, *params, CANDIDATES],
         )
         return [row[0] for row in cur.fetchall()]
+
+
+def _fill_up(cur, concepts, df, any_of, all_of, found, where, params) -> list[int]:
+    """SQLite: when the rare terms select few articles, the questions holding a common concept
+    left out of the selection (人防工程 beside the rare 防空洞) compete too, by BM25."""
+    if len(found) >= CANDIDATES // 3:
+        return []
+    used = set(any_of) | {t for g in all_of for t in g}
+    common = [tuple(sorted(sorted(t, key=lambda x: df.get(x, 0))[:2])) for concept in concepts
+              for t, w in concept if w > segment.PIECE_WEIGHT and min(df.get(x, 0) for x in t) > 0]
+    common = [t for t in dict.fromkeys(common) if t not in used]
+    if not common:
+        return []
+    expr = "{search_question} : (" + fts5_expression([*any_of, *common], []) + ")"
+    cur.execute(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608 - values bound
+        f"ORDER BY bm25({FTS_TABLE}, {WQ}, 1.0) LIMIT %s",
+        [expr, CANDIDATES * 2],
+    )
+    ranked = [row[0] for row in cur.fetchall() if row[0] not in set(found)]
+    if not ranked:
+        return []
+    ids = ",".join(str(int(i)) for i in ranked)
+    cur.execute(f"SELECT a.id FROM appeals_article a WHERE a.id IN ({ids}) AND {where}", params)  # noqa: S608
+    passing = {row[0] for row in cur.fetchall()}
+    return [i for i in ranked if i in passing][: CANDIDATES - len(found)]
+
+
+def _pg_candidates(cur, concepts, any_of, all_of, n, df, where, params) -> list[int]:
+    """PostgreSQL: (a) articles whose question holds the terms, ordered by the sum of the
+    terms' rarity weights (BM25 without term counts; ts_rank has no document frequencies), from
+    the small question vector and its own index; (b) articles whose answer holds the rarest
+    terms (postings within PG_BODY_BUDGET), by ts_rank. The whole vector is large (TOASTed):
+    each row read from it is decompressed, so (b) reads few rows and (a) none."""
+    def by_question(any_of, all_of, pool: bool, exclude: list[int]) -> list[int]:
+        terms = list(dict.fromkeys([*any_of, *(t for g in all_of for t in g)]))
+        weights = [_idf(n, min(df.get(t, 0) for t in term)) for term in terms]
+        score = " + ".join(f"(CASE WHEN a.search_qvector @@ to_tsquery('simple', %s) THEN {w:.4f} ELSE 0 END)"
+                           for w in weights)
+        # A broad word (人防) is in a large share of questions: score the first PG_POOL found
+        # (a bitmap scan stops there) rather than every row.
+        cur.execute(
+            f"SELECT a.id, {score} AS score FROM (SELECT a.id, a.search_qvector FROM appeals_article a "  # noqa: S608
+            f"WHERE a.search_qvector @@ to_tsquery('simple', %s) AND {where} {f'LIMIT {PG_POOL}' if pool else ''}) a "
+            "ORDER BY score DESC, a.id LIMIT %s",
+            [*(_ts_term(term) for term in terms), tsquery_expression(any_of, all_of), *params, CANDIDATES],
+        )
+        return [row[0] for row in cur.fetchall() if row[0] not in set(exclude)]
+
+    found = by_question(any_of, all_of, not any_of, [])
+    if len(found) < CANDIDATES // 3:  # few selected: let the common concepts left out compete
+        used = set(any_of) | {t for g in all_of for t in g}
+        common = [tuple(sorted(sorted(t, key=lambda x: df.get(x, 0))[:2])) for concept in concepts
+                  for t, w in concept if w > segment.PIECE_WEIGHT and min(df.get(x, 0) for x in t) > 0]
+        common = [t for t in dict.fromkeys(common) if t not in used]
+        if common:
+            found += by_question([*any_of, *common], [], True, found)
+    rarest, postings = [], 0
+    for term in sorted(any_of, key=lambda t: min(df.get(x, 0) for x in t)):
+        postings += min(df.get(x, 0) for x in term)
+        if rarest and postings > PG_BODY_BUDGET:
+            break
+        rarest.append(term)
+    if rarest:
+        body_query = tsquery_expression(rarest, [])
+        cur.execute(
+            "SELECT a.id FROM appeals_article a WHERE a.search_vector @@ to_tsquery('simple', %s) "  # noqa: S608
+            f"AND {where} ORDER BY ts_rank(a.search_vector, to_tsquery('simple', %s)) DESC, a.id LIMIT %s",
+            [body_query, *params, body_query, CANDIDATES // 3],
+        )
+        found += [row[0] for row in cur.fetchall() if row[0] not in set(found)]
+    return found
 
 
 def _rank(concepts, n: int, df: dict[str, int], ids: list[int]) -> list[tuple[int, float]]:

@@ -191,6 +191,9 @@ def query_terms(query: str) -> list[list[Term]]:
                                 if len(pair) == 2 and is_cjk(pair) and not set(pair) & STOPWORDS and pair not in keys_in_text]
                 if alternatives:
                     concepts.append(alternatives)
+            for i in range(n, end + 1):  # a one-character key (卖, 拆) searches its longer synonyms
+                if synonym_terms(located[i][0]):
+                    concepts.append(synonym_terms(located[i][0]))
             n = end + 1
             continue
         alternatives = [(_tokens_of(word), 1.0)]
