@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_counters_and_presses_to_core'),
+        ('cases', '0004_extension_requests'),
     ]
 
     operations = [
