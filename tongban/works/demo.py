@@ -102,7 +102,7 @@ def load(log) -> None:
         land_type="residential", parties=parties,
         buildings=[
             {"name": "1号楼", "use": "residential", "above_area": "18000", "below_area": "3200",
-             "has_basement": True, "protection_class": "6", "basement_area": "3000"},
+             "has_basement": True, "protection_class": "6", "basement_area": "1300"},
             {"name": "2号楼", "use": "residential", "above_area": "12000", "below_area": "0"},
             {"name": "3号楼（幼儿园）", "use": "public", "above_area": "2400", "category": "kindergarten"},
         ],
