@@ -485,3 +485,13 @@ def test_public_decisions_mask_a_person(person_case, investigate, o1, head, revi
     row = selectors.public_row(selectors.published_decisions().get())
     assert row["party"] == "张*" and "张明" not in str(row) and not row["party_code"]
     assert party_person  # imported for symmetry with the enterprise party
+
+
+def test_calendar_change_moves_working_day_deadlines(decided, admin_p, django_capture_on_commit_callbacks):
+    from tongban.core import calendar_store
+
+    assert decided.delivery_due == dt.date(2026, 4, 21) and decided.publish_due == dt.date(2026, 4, 21)
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_store.calendar_day_set(actor=admin_p, date=dt.date(2026, 4, 14), kind="holiday", name="测试假日")
+    case = EnforcementCase.objects.get(pk=decided.pk)
+    assert case.delivery_due == dt.date(2026, 4, 22) and case.publish_due == dt.date(2026, 4, 22)
