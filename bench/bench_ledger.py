@@ -30,7 +30,7 @@ def run() -> dict:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings")
     django.setup()
-    from tongban.ledger.services.problems import best_match, bigrams
+    from tongban.ledger.services.listing import best_match, bigrams
 
     sizes = [int(s) for s in os.environ.get("BENCH_LEDGER_OPEN", "1000,5000,20000").split(",") if s.strip()]
     new = int(os.environ.get("BENCH_LEDGER_NEW", "50"))

@@ -10,20 +10,22 @@ from .campaigns import (
     filing_create,
     rule_record,
 )
-from .problems import (
-    closeout_decide,
-    closeout_submit,
-    evidence_submit,
-    missing_evidence,
+from .listing import (
     problem_create,
     problem_from_answer,
     problem_from_appeal,
     problem_from_opinion,
     problem_from_rating,
+    similarity,
+)
+from .problems import (
+    closeout_decide,
+    closeout_submit,
+    evidence_submit,
+    missing_evidence,
     problem_press,
     rollup,
     satisfaction_answer,
-    similarity,
     task_assign,
     task_progress,
 )

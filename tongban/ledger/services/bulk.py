@@ -166,6 +166,7 @@ def Q_name(name: str):
 
 
 def _apply_row(actor, campaign: Campaign, values: list) -> str:
+    from . import listing
     from . import problems as svc
 
     number, title, source, measures, lead, co, leader, days, progress = [
@@ -181,7 +182,7 @@ def _apply_row(actor, campaign: Campaign, values: list) -> str:
         kind = SOURCE_BY_LABEL.get(source or "单位自查")
         if kind is None:
             raise _RowError(f"问题来源“{source}”不正确，可填：{'、'.join(SOURCE_BY_LABEL)}。")
-        problem = svc.problem_create(actor=actor, campaign_id=campaign.pk, title=title, source_kind=kind,
+        problem = listing.problem_create(actor=actor, campaign_id=campaign.pk, title=title, source_kind=kind,
                                      source_ref="Excel 导入" if kind in ("inspection", "other", "assigned") else "")
         created = True
     if measures or lead or leader:
