@@ -18,7 +18,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from tongban.accounts.demo import logins
 from tongban.accounts.models import User
 from tongban.core.menu import menu_for
 from tongban.core.portal_nav import links_for
@@ -32,7 +31,28 @@ PER_PATTERN = 2  # instances of one URL name (different ids or queries) followed
 DOWNLOADS = (".pdf", ".docx", ".xlsx", ".csv", ".json", ".pem", ".zip")
 # Never followed: logging out ends the walk; the admin site and static files are not Tongban pages.
 SKIP_PREFIXES = ("/accounts/logout/", "/static/", "/admin/", "/i18n/")
-PERSONAS = ["anonymous", *(username for username, _desc in logins())]
+
+
+def _demo_logins() -> list[tuple[str, str]]:
+    """Every demo account, including those that modules' own demo loaders create (the demo
+    command imports each app's demo module; so must the walk, to list them all)."""
+    import importlib
+
+    from django.apps import apps
+
+    from tongban.core import demo
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("tongban."):
+            try:
+                importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+    return demo.logins()
+
+
+PERSONAS = ["anonymous", *dict.fromkeys(username for username, _desc in _demo_logins())]
 
 
 class _Links(HTMLParser):
