@@ -87,3 +87,25 @@ def test_reindex_command_keeps_search_working(kb):
     assert search.search("人防车位可以出售吗") == []
     call_command("kb_reindex", verbosity=0)
     assert _first("人防车位能买吗") == "人防车位可以出售吗？"
+
+
+def test_related_articles_on_an_appeal_are_those_its_handler_may_open(client, file_appeal, handler_a, admin_a,
+                                                                      admin_b, dept_a):
+    # Ranked search finds related articles for most appeals: each must open for the handler.
+    from tongban.accounts.models import Role
+
+    from ..factories import StaffFactory
+
+    mine = kb_services.article_save(actor=admin_a, data={
+        "question": "民办幼儿园易地建设费减免", "answer": "可以按规定减免。", "organisation_id": admin_a.organisation_id})
+    other = kb_services.article_save(actor=admin_b, data={
+        "question": "幼儿园易地建设费减免的材料", "answer": "乙市的草稿。", "organisation_id": admin_b.organisation_id})
+    appeal = file_appeal()
+    client.force_login(handler_a)  # edits the knowledge base: the editor
+    page = client.get(f"/appeals/{appeal.pk}/").content.decode()
+    assert f'href="/appeals/knowledge/{mine.pk}/"' in page and f"/appeals/knowledge/{other.pk}/" not in page
+    reviewer = StaffFactory(username="kb_related_reviewer", organisation=dept_a, roles=[Role.REVIEWER])
+    client.force_login(reviewer)  # handles appeals, reads the knowledge base: the reading page
+    page = client.get(f"/appeals/{appeal.pk}/").content.decode()
+    assert f'href="/appeals/knowledge/{mine.pk}/read/"' in page and f"/appeals/knowledge/{other.pk}/" not in page
+    assert client.get(f"/appeals/knowledge/{mine.pk}/read/").status_code == 200

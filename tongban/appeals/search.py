@@ -9,7 +9,8 @@ data/kb_synonyms.txt and its two-character pieces), and:
 1. candidates: the engine finds up to CANDIDATES articles holding any of the query's terms that
    are not in a large share of the knowledge base (a word in a quarter of all articles tells
    little and would make the engine rank most of the table), plus those holding every common
-   concept; FTS5 orders them by BM25, PostgreSQL by the same sum of rarity weights;
+   concept, topped up from the common concepts when that selects few; FTS5 orders them by
+   BM25, PostgreSQL by rarity weights on the question vector (see _pg_candidates);
 2. ranking: each candidate is scored in Python with BM25F over its stored tokens (question
    weighted WQ times the answer), a concept counting by its best alternative, so the same
    articles rank the same way on both databases.

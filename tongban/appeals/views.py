@@ -16,7 +16,7 @@ from tongban.core.errors import Conflict, errors_text
 from tongban.core.pagination import CappedPaginator
 from tongban.core.permissions import has_perm, requires
 
-from . import search, selectors, services
+from . import kb_services, search, selectors, services
 from .models import Appeal, Callback, Category, Channel, Kind, Satisfaction, Status, Warning
 from .permissions import acts_for, appeals_for, get_appeal_for, identity_hidden_from, requester_view
 from .public_views import place_selects
@@ -55,7 +55,14 @@ def appeal_detail(request, pk: int):
     handles = has_perm(user, "appeals.handle") and acts_for(user, appeal.organisation)
     receives = appeal.pending_organisation_id and has_perm(user, "appeals.handle") and acts_for(
         user, appeal.pending_organisation)
-    kb_hits = search.search(f"{appeal.title} {appeal.content[:60]}", limit=5, public=False) if handles else []
+    kb_hits = []
+    if handles:
+        # The articles of the handler's scope, as the staff knowledge-base list shows them: one
+        # elsewhere would open on a 403/404 (ranked search finds related articles far more often).
+        orgs = None if user.is_superuser else list(
+            kb_services.articles_for(user).values_list("organisation_id", flat=True).distinct())
+        kb_hits = search.search(f"{appeal.title} {appeal.content[:60]}", limit=5, public=False,
+                                organisation_ids=orgs)
     # The complainant's phone in full only on request, recorded in the audit trail (core.pii).
     reveal = not identity_hidden_from(user, appeal) and pii.reveal(request, appeal, ["requester_phone"])
     return render(request, "appeals/detail.html", {
@@ -69,6 +76,7 @@ def appeal_detail(request, pk: int):
         "presses": appeal.presses.select_related("supervisor"),
         "merged": appeal.merged.all(),
         "kb_hits": kb_hits,
+        "kb_can_edit": has_perm(user, "appeals.kb_edit"),
         "can": {
             "handle": handles,
             "receive": bool(receives),
