@@ -50,12 +50,15 @@ def test_clerks_have_no_dashboard(client, clerk_a):
 
 
 def test_every_module_contributes_its_panel_in_order(client, city_a):
-    # Each module registers its own panel (cases, appeals, reviews, policies); the dashboard
+    # Each module registers its own panel (cases, appeals, reviews, policies, and the regulatory
+    # modules); the dashboard
     # shows all that the viewer may see, ordered by the modules' chosen positions.
     leader = StaffFactory(username="leader_panels", organisation=city_a, roles=[Role.SUPERVISOR])
     client.force_login(leader)
     page = client.get("/dashboard/")
     assert page.status_code == 200
-    assert [p.title for p in page.context["panels"]] == ["政务服务办件", "有诉即办", "好差评", "免申即享"]
+    assert [p.title for p in page.context["panels"]] == [
+        "政务服务办件", "有诉即办", "好差评", "免申即享", "行政执法", "信用", "整治台账", "双随机一公开", "人防工程质量监督",
+    ]
     body = page.content.decode()
     assert "回访满意率" in body and "评价覆盖率" in body and "应享未享" in body
