@@ -30,6 +30,18 @@ def test_staff_pages(client, record, credit_admin):
     assert record.number in client.get("/credit/").content.decode()
 
 
+def test_the_inbox_and_the_dashboard_show_credit_work(client, record, firm, credit_admin, supervisor_a, pin_today):
+    pin_today(D(2026, 9, 1))
+    services.repair_apply(actor=firm, record_id=record.pk, corrected="a", penalty_fulfilled="b", commitment="c",
+                          evidence=[pdf()])
+    client.force_login(credit_admin)
+    inbox = client.get("/workspace/")
+    assert inbox.status_code == 200 and "信用修复" in inbox.content.decode()
+    client.force_login(supervisor_a)
+    dashboard = client.get("/dashboard/")
+    assert dashboard.status_code == 200 and "待审核修复申请" in dashboard.content.decode()
+
+
 def test_the_subject_sees_the_day_repair_can_be_asked(client, record, firm, pin_today):
     client.force_login(firm)
     page = client.get("/credit/mine/").content.decode()

@@ -99,7 +99,7 @@ class EvaluationRun(models.Model):
 
 
 class Evaluation(models.Model):
-    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="evaluations")
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="evaluations", db_index=False)
     subject_code = models.CharField(_("统一社会信用代码"), max_length=32)
     subject_name = models.CharField(_("单位名称"), max_length=150)
     score = models.IntegerField(_("得分"))
@@ -127,10 +127,13 @@ class EvaluationLine(models.Model):
         BOUND = "bound", _("分值上下限调整")
         CORRECTION = "correction", _("异议更正")
 
-    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="+")
+    # Derived rows written a million at a time: no foreign-key check or index per row beyond the
+    # (run, subject) index the breakdown reads by; records are never deleted (they are voided).
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="+", db_index=False)
     subject_code = models.CharField(max_length=32)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    record = models.ForeignKey("credit.CreditRecord", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    record = models.ForeignKey("credit.CreditRecord", null=True, blank=True, on_delete=models.DO_NOTHING,
+                               related_name="+", db_constraint=False, db_index=False)
     record_type = models.CharField(max_length=40, blank=True)
     points = models.IntegerField()
 

@@ -53,7 +53,7 @@ def _compute(run: EvaluationRun, subject: str | None = None) -> None:
             f"SELECT %s, r.subject_code, 'record', r.id, r.record_type, s.points FROM {rec} r "
             f"JOIN {rule} s ON s.record_type = r.record_type AND s.method_id = %s "
             f"WHERE r.subject_kind = %s AND r.decided_on >= %s AND r.decided_on <= %s AND r.status IN ({statuses})"
-            + only_rec,
+            + only_rec + " ORDER BY r.subject_code",  # index entries appended in order, not scattered
             [run.pk, method.pk, SubjectKind.ENTERPRISE, run.period_start, run.period_end, *COUNTED, *sub],
         )
         cur.execute(
