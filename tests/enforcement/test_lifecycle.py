@@ -495,3 +495,21 @@ def test_calendar_change_moves_working_day_deadlines(decided, admin_p, django_ca
         calendar_store.calendar_day_set(actor=admin_p, date=dt.date(2026, 4, 14), kind="holiday", name="测试假日")
     case = EnforcementCase.objects.get(pk=decided.pk)
     assert case.delivery_due == dt.date(2026, 4, 22) and case.publish_due == dt.date(2026, 4, 22)
+
+
+def test_shuang_gongshi_the_published_decision_becomes_a_credit_record_and_revocation_withdraws_it(
+    decided, o1, head, today, django_capture_on_commit_callbacks
+):
+    """The modules as they run together: enforcement publishes, credit (a real subscriber) makes
+    the 双公示 record; a revoked decision sends the record into withdrawal (《行政处罚法》第四十八条)."""
+    from tongban.credit.models import CreditRecord, RecordStatus, Source
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_publish(actor=o1, case_id=decided.pk)
+    record = CreditRecord.objects.get(source=Source.PENALTY, source_ref=str(decided.pk))
+    assert record.subject_code == decided.party_uscc and record.status == RecordStatus.PUBLISHED
+    today(dt.date(2026, 4, 30))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_revoke(actor=head, case_id=decided.pk, reason="行政复议决定撤销")
+    record.refresh_from_db()
+    assert record.status in (RecordStatus.WITHDRAWING, RecordStatus.VOID) and "撤销" in record.void_reason
