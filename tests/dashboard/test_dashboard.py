@@ -56,6 +56,6 @@ def test_every_module_contributes_its_panel_in_order(client, city_a):
     client.force_login(leader)
     page = client.get("/dashboard/")
     assert page.status_code == 200
-    assert [p.title for p in page.context["panels"]] == ["政务服务办件", "有诉即办", "好差评", "免申即享"]
+    assert [p.title for p in page.context["panels"]] == ["政务服务办件", "有诉即办", "好差评", "免申即享", "双随机一公开"]
     body = page.content.decode()
     assert "回访满意率" in body and "评价覆盖率" in body and "应享未享" in body
