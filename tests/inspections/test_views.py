@@ -75,3 +75,19 @@ def test_the_enterprise_sees_its_inspections_and_asks_for_a_withdrawal(client, d
     other = EnterpriseUserFactory()
     client.force_login(other)
     assert drawn.task.item.name not in client.get("/inspections/company/").content.decode()
+
+
+def test_an_inspector_declares_a_tie_and_an_unavailable_one_leaves_the_pool(client, task, inspectors, objects, admin):
+    from tongban.inspections import services
+
+    client.force_login(inspectors[0])
+    client.post("/inspections/mine/", {"key": objects[1].uscc, "kind": "relative", "note": "配偶任该公司财务"})
+    client.force_login(admin)
+    page = client.post("/inspections/directory/", {"action": "profile", "user": inspectors[1].pk, "specialties": "结构",
+                                                   "unavailable_reason": ""}, follow=True).content.decode()
+    assert "请写明不能参加抽查的原因" in page  # unavailable without a reason is refused
+    client.post("/inspections/directory/", {"action": "profile", "user": inspectors[1].pk, "specialties": "结构",
+                                            "unavailable_reason": "外出培训"})
+    frozen = services.freeze(task)[0]
+    assert [f"ins:{inspectors[0].pk}", f"obj:{objects[1].pk}", "conflict"] in frozen["excluded"]
+    assert f"ins:{inspectors[1].pk}" not in [i for i, _s in frozen["inspectors"]]

@@ -53,6 +53,7 @@ class TaskIn(Schema):
     ratios: dict[str, str] = {}
     region: str = ""
     inspectors_per_object: int = 2
+    partner_ids: list[int] = []  # joint task (综合查一次): the partner departments
 
 
 class TaskOut(Schema):
@@ -159,7 +160,7 @@ def inspection_task_create(request, payload: TaskIn):
     return 201, services.task_create(
         actor=request.user, plan_id=payload.plan_id, item_id=payload.item_id, name=payload.name,
         period_start=payload.period_start, period_end=payload.period_end, ratios=payload.ratios,
-        region=payload.region, inspectors_per_object=payload.inspectors_per_object)
+        region=payload.region, inspectors_per_object=payload.inspectors_per_object, partner_ids=payload.partner_ids)
 
 
 @router.post("/tasks/{task_id}/draws", response={201: DrawOut}, operation_id="inspection_draw_commit",

@@ -8,7 +8,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -168,6 +168,13 @@ def directory(request):
         elif action == "publish":
             _run(request, lambda: services.item_publish(actor=user, item_id=int(request.POST.get("item") or 0)),
                  "事项已公布。")
+        elif action == "profile":
+            target = User.objects.filter(scope_q(user), pk=int(request.POST.get("user") or 0)).first()
+            if target is not None:
+                _run(request, lambda: services.inspector_profile_save(
+                    actor=user, user=target, specialties=request.POST.get("specialties", "").replace("，", ",").split(","),
+                    available=request.POST.get("available") == "1",
+                    unavailable_reason=request.POST.get("unavailable_reason", "")), "执法人员信息已保存。")
         elif action == "import" and request.FILES.get("file"):
             try:
                 n = services.object_import(actor=user, organisation=user.organisation, upload=request.FILES["file"])
@@ -186,7 +193,8 @@ def _directory_context(user):
     profiles = {p.user_id: p for p in InspectorProfile.objects.filter(user__in=inspectors)}
     rows = [(u, profiles.get(u.pk), valid_certificate(u, on=today)) for u in inspectors[:200]]
     return {"items": InspectionItem.objects.filter(scope_q(user)), "kinds": ObjectKind.choices, "methods": Method.choices,
-            "objects": InspectionObject.objects.filter(scope_q(user)).order_by("kind", "name")[:200],
+            "objects": InspectionObject.objects.filter(scope_q(user)).annotate(
+                visits=Count("inspections", filter=~Q(inspections__status=Status.CANCELLED))).order_by("kind", "name")[:200],
             "object_count": InspectionObject.objects.filter(scope_q(user)).count(), "inspectors": rows,
             "columns": services.IMPORT_COLUMNS}
 
@@ -211,7 +219,23 @@ def import_template(request):
 
 @requires("inspections.record")
 def mine(request):
-    return render(request, "inspections/mine.html", {"inspections": selectors.my_inspections(request.user)})
+    user = request.user
+    if request.method == "POST":
+        key = request.POST.get("key", "").strip().upper()
+        obj = InspectionObject.objects.filter(key=key).first()
+        if obj is None:
+            messages.error(request, "名录库中没有该统一社会信用代码或编号的检查对象。")
+        else:
+            _run(request, lambda: services.conflict_declare(actor=user, inspector=user, object_id=obj.pk,
+                                                            kind=request.POST.get("kind", ""),
+                                                            note=request.POST.get("note", "")),
+                 "利害关系已申报，今后不会抽中您检查该对象。")
+        return redirect("inspections:mine")
+    from .models import ConflictDeclaration, ConflictKind
+
+    return render(request, "inspections/mine.html", {
+        "inspections": selectors.my_inspections(user), "kinds": ConflictKind.choices,
+        "conflicts": ConflictDeclaration.objects.filter(inspector=user).select_related("object")})
 
 
 @requires("inspections.approve")

@@ -140,6 +140,9 @@ def draw_commit(*, actor, task_id: int) -> Draw:
     if task.draws.filter(status__in=LIVE).exists():
         raise Conflict(NO_REDRAW + "。", code="no_redraw")
     frozen, names, extra = freeze(task)
+    missing = sorted({s for _i, s in frozen["objects"]} - set(task.ratios))
+    if missing:  # tasks get every class's default ratio; only a task edited by hand lacks one
+        raise ValidationError(f"任务没有为风险等级 {', '.join(missing)} 设定抽查比例。")
     if not frozen["objects"]:
         raise ValidationError("检查对象名录库中没有符合本任务范围的对象，无法抽取。")
     sequence = (task.draws.aggregate(m=Max("sequence"))["m"] or 0) + 1
@@ -150,9 +153,6 @@ def draw_commit(*, actor, task_id: int) -> Draw:
         required=task.item.required_specialties,
         period=(task.period_start.isoformat(), task.period_end.isoformat()), committed_at=now.isoformat(),
     )
-    missing = [s for s in document["strata"] if s not in task.ratios]
-    if missing:
-        raise ValidationError(f"任务没有为风险等级 {', '.join(missing)} 设定抽查比例。")
     try:
         with transaction.atomic():
             draw = Draw.objects.create(
