@@ -19,6 +19,9 @@ def _list_operations() -> list[tuple[str, str]]:
         for path, ops in document["paths"].items()
         for method, op in ops.items()
         if method == "get" and any(p["name"] == "page" and p["in"] == "query" for p in op.get("parameters", []))
+        # Lists under a parent object (a path parameter such as a campaign's problems) need that
+        # object; the pagination they share is the same helper.
+        and "{" not in path
     )
 
 

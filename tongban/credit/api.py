@@ -103,7 +103,7 @@ def credit_repair_apply(request, record_id: int, payload: Form[RepairIn],
     return 201, {"id": repair.pk, "number": repair.number, "status": repair.status, "due_on": repair.due_on}
 
 
-class DecideIn(Schema):
+class CreditDecideIn(Schema):
     approve: bool
     reasons: str = ""
     row_version: int | None = None
@@ -111,7 +111,7 @@ class DecideIn(Schema):
 
 @router.post("/repairs/{repair_id}/decide", response=dict, operation_id="credit_repair_decide",
              summary="信用管理员审核修复申请（不予修复须说明理由）")
-def credit_repair_decide(request, repair_id: int, payload: DecideIn):
+def credit_repair_decide(request, repair_id: int, payload: CreditDecideIn):
     row = services.repair_decide(actor=request.user, repair_id=repair_id, approve=payload.approve,
                                  reasons=payload.reasons, expected_version=payload.row_version)
     return {"id": row.pk, "status": row.status, "record_status": row.record.status}
@@ -147,14 +147,14 @@ def credit_objection_decide(request, objection_id: int, payload: ObjectionDecide
     return {"id": row.pk, "status": row.status}
 
 
-class RunIn(Schema):
+class CreditRunIn(Schema):
     method_id: int | None = None
     period_end: dt.date | None = None
 
 
 @router.post("/evaluations", response={201: dict}, operation_id="credit_evaluation_run",
              summary="按现行评价方法对全部从业单位计算信用评价（集合运算）")
-def credit_evaluation_run(request, payload: RunIn):
+def credit_evaluation_run(request, payload: CreditRunIn):
     run = services.evaluation_run(actor=request.user, method_id=payload.method_id, period_end=payload.period_end)
     return 201, {"id": run.pk, "firms": run.firms, "lines": run.lines, "period_start": run.period_start,
                  "period_end": run.period_end, "status": run.status}

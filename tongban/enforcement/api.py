@@ -19,7 +19,7 @@ from .state import available_actions
 router = Router(tags=["行政执法"])
 
 
-class CaseOut(Schema):
+class EnforcementCaseOut(Schema):
     id: int
     number: str
     organisation: str
@@ -72,7 +72,7 @@ class CaseOut(Schema):
         return [a.value for a in available_actions(context["request"].user, obj)]
 
 
-class Versioned(Schema):
+class EnforcementVersioned(Schema):
     row_version: int | None = None
 
 
@@ -94,11 +94,11 @@ class CreateIn(Schema):
     officer_ids: list[int] = []
 
 
-class NoteIn(Versioned):
+class NoteIn(EnforcementVersioned):
     note: str = ""
 
 
-class RecordIn(Versioned):
+class RecordIn(EnforcementVersioned):
     kind: str
     on: dt.date | None = None
     content: str
@@ -106,7 +106,7 @@ class RecordIn(Versioned):
     officer_ids: list[int]
 
 
-class ProposeIn(Versioned):
+class ProposeIn(EnforcementVersioned):
     baseline_item_id: int
     facts: list[str] = []
     penalty_kind: str = ""
@@ -115,20 +115,20 @@ class ProposeIn(Versioned):
     procedure: str = "general"
 
 
-class StatementIn(Versioned):
+class StatementIn(EnforcementVersioned):
     content: str
 
 
-class HearingIn(Versioned):
+class HearingIn(EnforcementVersioned):
     reason: str = ""
 
 
-class ReviewIn(Versioned):
+class ReviewIn(EnforcementVersioned):
     opinion: str
     reasons: str
 
 
-class DecideIn(Versioned):
+class EnforcementDecideIn(EnforcementVersioned):
     penalty_kind: str = ""
     fine_fen: int | None = None
     reasons: str = ""
@@ -136,13 +136,13 @@ class DecideIn(Versioned):
     departure_reason: str = ""
 
 
-class DeliverIn(Versioned):
+class DeliverIn(EnforcementVersioned):
     document: str = "decision"  # "notice" (先行告知书) or "decision" (决定书)
     delivered_on: dt.date | None = None
     method: str = "直接送达"
 
 
-class RereviewIn(Versioned):
+class RereviewIn(EnforcementVersioned):
     outcome: str
     reason: str
 
@@ -193,13 +193,13 @@ def _out(request, case: EnforcementCase) -> EnforcementCase:
     return get_case_for(request.user, case.pk)
 
 
-@router.get("/cases/", response=list[CaseOut], operation_id="enforcement_case_list")
+@router.get("/cases/", response=list[EnforcementCaseOut], operation_id="enforcement_case_list")
 def case_list(request, queue: str = "", status: str = "", q: str = ""):
     require(request.user, "enforcement.view")
     return list(selectors.case_list(request.user, queue=queue, status=status, q=q)[:200])
 
 
-@router.post("/cases/", response={201: CaseOut}, operation_id="enforcement_case_create")
+@router.post("/cases/", response={201: EnforcementCaseOut}, operation_id="enforcement_case_create")
 def case_create(request, body: CreateIn):
     org = get_object_or_404(Organisation, pk=body.organisation_id)
     if not in_scope(request.user, org):
@@ -212,12 +212,12 @@ def case_create(request, body: CreateIn):
     return 201, _out(request, case)
 
 
-@router.get("/cases/{case_id}/", response=CaseOut, operation_id="enforcement_case_get")
+@router.get("/cases/{case_id}/", response=EnforcementCaseOut, operation_id="enforcement_case_get")
 def case_get(request, case_id: int):
     return get_case_for(request.user, case_id)
 
 
-@router.post("/cases/{case_id}/register/", response=CaseOut, operation_id="enforcement_case_register")
+@router.post("/cases/{case_id}/register/", response=EnforcementCaseOut, operation_id="enforcement_case_register")
 def case_register(request, case_id: int, body: NoteIn):
     return _out(request, services.case_register(actor=request.user, case_id=case_id, note=body.note,
                                                 expected_version=body.row_version))
@@ -231,7 +231,7 @@ def record_add(request, case_id: int, body: RecordIn):
                  "certificate_numbers": record.certificate_numbers}
 
 
-@router.post("/cases/{case_id}/propose/", response=CaseOut, operation_id="enforcement_penalty_propose")
+@router.post("/cases/{case_id}/propose/", response=EnforcementCaseOut, operation_id="enforcement_penalty_propose")
 def penalty_propose(request, case_id: int, body: ProposeIn):
     return _out(request, services.penalty_propose(
         actor=request.user, case_id=case_id, baseline_item_id=body.baseline_item_id, facts=body.facts,
@@ -239,8 +239,8 @@ def penalty_propose(request, case_id: int, body: ProposeIn):
         procedure=body.procedure, expected_version=body.row_version))
 
 
-@router.post("/cases/{case_id}/prior-notice/", response=CaseOut, operation_id="enforcement_prior_notice")
-def prior_notice(request, case_id: int, body: Versioned):
+@router.post("/cases/{case_id}/prior-notice/", response=EnforcementCaseOut, operation_id="enforcement_prior_notice")
+def prior_notice(request, case_id: int, body: EnforcementVersioned):
     return _out(request, services.prior_notice(actor=request.user, case_id=case_id, expected_version=body.row_version))
 
 
@@ -251,27 +251,27 @@ def statement_submit(request, case_id: int, body: StatementIn):
     return 201, {"id": record.pk, "on": record.on.isoformat()}
 
 
-@router.post("/cases/{case_id}/hearing-request/", response=CaseOut, operation_id="enforcement_hearing_request")
+@router.post("/cases/{case_id}/hearing-request/", response=EnforcementCaseOut, operation_id="enforcement_hearing_request")
 def hearing_request(request, case_id: int, body: HearingIn):
     return _out(request, services.hearing_request(actor=request.user, case_id=case_id, reason=body.reason,
                                                   expected_version=body.row_version))
 
 
-@router.post("/cases/{case_id}/legal-review/", response=CaseOut, operation_id="enforcement_legal_review")
+@router.post("/cases/{case_id}/legal-review/", response=EnforcementCaseOut, operation_id="enforcement_legal_review")
 def legal_review(request, case_id: int, body: ReviewIn):
     return _out(request, services.legal_review(actor=request.user, case_id=case_id, opinion=body.opinion,
                                                reasons=body.reasons, expected_version=body.row_version))
 
 
-@router.post("/cases/{case_id}/decide/", response=CaseOut, operation_id="enforcement_decide")
-def decide(request, case_id: int, body: DecideIn):
+@router.post("/cases/{case_id}/decide/", response=EnforcementCaseOut, operation_id="enforcement_decide")
+def decide(request, case_id: int, body: EnforcementDecideIn):
     return _out(request, services.case_decide(
         actor=request.user, case_id=case_id, penalty_kind=body.penalty_kind, fine_fen=body.fine_fen,
         reasons=body.reasons, education_record=body.education_record, departure_reason=body.departure_reason,
         expected_version=body.row_version))
 
 
-@router.post("/cases/{case_id}/deliver/", response=CaseOut, operation_id="enforcement_deliver")
+@router.post("/cases/{case_id}/deliver/", response=EnforcementCaseOut, operation_id="enforcement_deliver")
 def deliver(request, case_id: int, body: DeliverIn):
     if body.document == "notice":
         case = services.notice_deliver(actor=request.user, case_id=case_id, delivered_on=body.delivered_on,
@@ -286,12 +286,12 @@ def deliver(request, case_id: int, body: DeliverIn):
     return _out(request, case)
 
 
-@router.post("/cases/{case_id}/publish/", response=CaseOut, operation_id="enforcement_publish")
-def publish(request, case_id: int, body: Versioned):
+@router.post("/cases/{case_id}/publish/", response=EnforcementCaseOut, operation_id="enforcement_publish")
+def publish(request, case_id: int, body: EnforcementVersioned):
     return _out(request, services.case_publish(actor=request.user, case_id=case_id, expected_version=body.row_version))
 
 
-@router.post("/cases/{case_id}/rereview/", response=CaseOut, operation_id="enforcement_rereview")
+@router.post("/cases/{case_id}/rereview/", response=EnforcementCaseOut, operation_id="enforcement_rereview")
 def rereview(request, case_id: int, body: RereviewIn):
     return _out(request, services.case_rereview(actor=request.user, case_id=case_id, outcome=body.outcome,
                                                 reason=body.reason, expected_version=body.row_version))

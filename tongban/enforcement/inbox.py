@@ -52,7 +52,10 @@ def items(actor):
 
 @register_counter("enforcement")
 def counts(actor) -> dict[str, int]:
-    by = dict(_awaiting(actor).order_by().values_list("warning").annotate(n=Count("*")))
+    # Counted over the distinct cases the list shows (the queue filters join officers, which would
+    # count a case once per officer).
+    rows = EnforcementCase.objects.filter(pk__in=_awaiting(actor).order_by().values("pk"))
+    by = dict(rows.order_by().values_list("warning").annotate(n=Count("*")))
     return {"total": sum(by.values()), "red": by.get("red", 0), "yellow": by.get("yellow", 0)}
 
 

@@ -44,7 +44,7 @@ class PlanOut(Schema):
     status: str
 
 
-class TaskIn(Schema):
+class InspectionTaskIn(Schema):
     plan_id: int
     item_id: int
     name: str
@@ -101,11 +101,11 @@ class InspectionOut(Schema):
         return obj.object.name
 
 
-class Versioned(Schema):
+class InspectionVersioned(Schema):
     row_version: int | None = None
 
 
-class RecordIn(Versioned):
+class RecordIn(InspectionVersioned):
     result_class: str
     items_checked: str
     findings: str = ""
@@ -155,7 +155,7 @@ def inspection_plan_create(request, payload: PlanIn):
 
 
 @router.post("/tasks", response={201: TaskOut}, operation_id="inspection_task_create", summary="新建抽查任务")
-def inspection_task_create(request, payload: TaskIn):
+def inspection_task_create(request, payload: InspectionTaskIn):
     require(request.user, "inspections.manage")
     return 201, services.task_create(
         actor=request.user, plan_id=payload.plan_id, item_id=payload.item_id, name=payload.name,
@@ -186,7 +186,7 @@ def inspection_draw_get(request, draw_id: int):
 
 @router.post("/inspections/{inspection_id}/approve", response=InspectionOut, operation_id="inspection_approve",
              summary="负责人批准检查（一批准两出示）")
-def inspection_approve(request, inspection_id: int, payload: Versioned):
+def inspection_approve(request, inspection_id: int, payload: InspectionVersioned):
     require(request.user, "inspections.approve")
     return services.inspection_approve(actor=request.user, inspection_id=inspection_id,
                                        expected_version=payload.row_version)

@@ -143,7 +143,7 @@ def ledger_problem_list(request, campaign_id: int, status: str = "", overdue: bo
     return [_problem(request, p) for p in page_slice(qs, page, 50)]
 
 
-class TaskIn(Schema):
+class LedgerTaskIn(Schema):
     measures: str | None = None  # with lead_unit_id and leader_id: (re)assign the task
     lead_unit_id: int | None = None
     co_unit_ids: list[int] = []
@@ -159,7 +159,7 @@ class TaskIn(Schema):
 
 @router.post("/problems/{problem_id}/task", response=ProblemOut, operation_id="ledger_task_update",
              summary="交办整改任务（措施、牵头与配合单位、责任领导、工作日时限），更新进展，或提交单位整改情况")
-def ledger_task_update(request, problem_id: int, payload: TaskIn):
+def ledger_task_update(request, problem_id: int, payload: LedgerTaskIn):
     version = payload.row_version
     if payload.measures is not None:
         services.task_assign(actor=request.user, problem_id=problem_id, measures=payload.measures,
@@ -193,7 +193,7 @@ def ledger_closeout_submit(request, problem_id: int, payload: CloseoutIn):
     return _problem(request, get_problem_for(request.user, problem_id))
 
 
-class DecideIn(Schema):
+class LedgerDecideIn(Schema):
     approve: bool
     reasons: str = ""
     row_version: int | None = None
@@ -201,7 +201,7 @@ class DecideIn(Schema):
 
 @router.post("/problems/{problem_id}/closeout/decide", response=ProblemOut, operation_id="ledger_closeout_decide",
              summary="责任领导签批销号或退回整改（退回须写明理由）")
-def ledger_closeout_decide(request, problem_id: int, payload: DecideIn):
+def ledger_closeout_decide(request, problem_id: int, payload: LedgerDecideIn):
     services.closeout_decide(actor=request.user, problem_id=problem_id, approve=payload.approve,
                              reasons=payload.reasons, expected_version=payload.row_version)
     return _problem(request, get_problem_for(request.user, problem_id))
@@ -252,7 +252,7 @@ def ledger_recheck_draw(request, campaign_id: int, payload: RecheckIn):
     return {f: getattr(row, f) for f in RecheckOut.model_fields} | {"id": row.pk}
 
 
-class ImportOut(Schema):
+class LedgerImportOut(Schema):
     id: int
     status: str
     created_count: int
@@ -260,7 +260,7 @@ class ImportOut(Schema):
     report: list[dict]
 
 
-@router.post("/campaigns/{campaign_id}/import", response={202: ImportOut}, operation_id="ledger_import",
+@router.post("/campaigns/{campaign_id}/import", response={202: LedgerImportOut}, operation_id="ledger_import",
              summary="Excel 批量导入或更新问题与进展（后台执行；任一行有误则全部不写入，逐行报告）")
 def ledger_import(request, campaign_id: int, file: File[UploadedFile]):
     job = bulk.import_start(actor=request.user, campaign_id=campaign_id, upload=file)
@@ -347,7 +347,7 @@ def survey_results(request, survey_id: int):
 # --- assessment -------------------------------------------------------------------------------
 
 
-class RunIn(Schema):
+class AssessmentRunIn(Schema):
     scheme_id: int
     period: str  # 2026Q1
 
@@ -375,7 +375,7 @@ def _score(s) -> dict:
 
 @router.post("/assessment/runs", response={201: list[ScoreOut]}, operation_id="assessment_run",
              summary="季度考评：按方案（指标版本、单位类型权重）计算各单位得分和等次，并保存计算口径")
-def assessment_run(request, payload: RunIn):
+def assessment_run(request, payload: AssessmentRunIn):
     run = assessment.assessment_run(actor=request.user, scheme_id=payload.scheme_id, period=payload.period)
     return 201, [_score(s) for s in run.scores.select_related("organisation", "run")]
 
