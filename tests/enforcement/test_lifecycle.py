@@ -23,7 +23,7 @@ def _unchanged(case):
     return before.status, before.row_version
 
 
-def _refused(call, case, code, exc=Conflict, article=None):
+def assert_refused(call, case, code, exc=Conflict, article=None):
     before = _unchanged(case)
     with pytest.raises(exc) as info:
         call()
@@ -45,7 +45,7 @@ def _review_agree(reviewer, case):
 def test_art36_time_barred_case_cannot_be_registered(today, city_a, o1, o2, head, enterprise_user):
     case = open_case(o1, city_a, party_enterprise(enterprise_user.enterprise), officers=[o1, o2],
                      act_on=dt.date(2024, 3, 31))  # two years end on 31 March 2026
-    _refused(lambda: services.case_register(actor=head, case_id=case.pk), case, "art36_time_barred", article="第三十六条")
+    assert_refused(lambda: services.case_register(actor=head, case_id=case.pk), case, "art36_time_barred", article="第三十六条")
 
 
 def test_art36_five_years_where_serious_harm(today, city_a, o1, o2, head, enterprise_user):
@@ -76,7 +76,7 @@ def test_art42_no_record_without_two_certified_officers(ent_case, o1, city_a):
     uncertified = officer(city_a, "e_nocert", certified=False)
     call = lambda: services.record_add(actor=o1, case_id=ent_case.pk, kind="inspection", on=DAY0, content="检查",  # noqa: E731
                                        officer_ids=[o1.pk, uncertified.pk])
-    err = _refused(call, ent_case, "art42_two_officers", article="第四十二条")
+    err = assert_refused(call, ent_case, "art42_two_officers", article="第四十二条")
     assert "e_nocert" in err.message or uncertified.display_name in err.message
     assert not Record.objects.filter(case=ent_case).exists()
 
@@ -85,7 +85,7 @@ def test_art42_an_expired_certificate_does_not_count(ent_case, o1, o2):
     o2.certificates.update(valid_until=DAY0 - dt.timedelta(days=1))
     call = lambda: services.record_add(actor=o1, case_id=ent_case.pk, kind="inspection", on=DAY0, content="检查",  # noqa: E731
                                        officer_ids=[o1.pk, o2.pk])
-    _refused(call, ent_case, "art42_two_officers")
+    assert_refused(call, ent_case, "art42_two_officers")
 
 
 def test_art47_every_record_keeps_its_files_hashed_in_the_audit_chain(ent_case, o1, o2):
@@ -121,7 +121,7 @@ def test_proposal_cites_the_baseline_version_and_clauses(ent_case, o1, ranged):
 def test_departure_from_the_baseline_needs_a_written_reason(ent_case, o1, ranged):
     call = lambda: services.penalty_propose(actor=o1, case_id=ent_case.pk, baseline_item_id=ranged.pk,  # noqa: E731
                                             facts=["R-LI"], fine_fen=40_000_00)
-    _refused(call, ent_case, None, exc=ValidationError)
+    assert_refused(call, ent_case, None, exc=ValidationError)
     case = services.penalty_propose(actor=o1, case_id=ent_case.pk, baseline_item_id=ranged.pk, facts=["R-LI"],
                                     fine_fen=40_000_00, departure_reason="拒不配合后又隐匿证据")
     assert case.departs and case.departure_reason
@@ -144,7 +144,7 @@ def test_art51_summary_procedure_person_threshold(person_case, o1, maxonly, fine
     if ok:
         assert call().procedure == "summary"
     else:
-        err = _refused(call, person_case, None, exc=ValidationError)
+        err = assert_refused(call, person_case, None, exc=ValidationError)
         assert "第五十一条" in err.messages[0]
 
 
@@ -155,7 +155,7 @@ def test_art51_summary_procedure_organisation_threshold(ent_case, o1, maxonly, f
     if ok:
         assert call().procedure == "summary"
     else:
-        _refused(call, ent_case, None, exc=ValidationError)
+        assert_refused(call, ent_case, None, exc=ValidationError)
 
 
 def test_art33_not_punished_decided_with_an_education_record(person_case, investigate, o1, head, ranged):
@@ -178,7 +178,7 @@ def test_art44_no_decision_before_prior_notice(ent_case, investigate, o1, head, 
     investigate(ent_case)
     services.penalty_propose(actor=o1, case_id=ent_case.pk, baseline_item_id=ranged.pk, facts=[])
     _review_agree(reviewer, ent_case)
-    _refused(lambda: services.case_decide(actor=head, case_id=ent_case.pk), ent_case, "art44_no_notice", article="第四十四条")
+    assert_refused(lambda: services.case_decide(actor=head, case_id=ent_case.pk), ent_case, "art44_no_notice", article="第四十四条")
 
 
 def test_art44_no_decision_before_prior_notice_delivered(ent_case, investigate, o1, head, reviewer, ranged):
@@ -186,7 +186,7 @@ def test_art44_no_decision_before_prior_notice_delivered(ent_case, investigate, 
     services.penalty_propose(actor=o1, case_id=ent_case.pk, baseline_item_id=ranged.pk, facts=[])
     services.prior_notice(actor=o1, case_id=ent_case.pk)
     _review_agree(reviewer, ent_case)
-    _refused(lambda: services.case_decide(actor=head, case_id=ent_case.pk), ent_case, "art44_not_delivered",
+    assert_refused(lambda: services.case_decide(actor=head, case_id=ent_case.pk), ent_case, "art44_not_delivered",
              article="未送达行政处罚事先告知书")
 
 
@@ -194,7 +194,7 @@ def test_art45_no_decision_before_the_statement_period_ends(noticed, head, revie
     _review_agree(reviewer, noticed)
     assert noticed.statement_until == dt.date(2026, 4, 9)  # 5 working days, Qingming (4–6 April) excluded
     today(dt.date(2026, 4, 9))
-    _refused(lambda: services.case_decide(actor=head, case_id=noticed.pk), noticed, "art45_statement_period",
+    assert_refused(lambda: services.case_decide(actor=head, case_id=noticed.pk), noticed, "art45_statement_period",
              article="第四十五条")
     today(dt.date(2026, 4, 10))
     assert services.case_decide(actor=head, case_id=noticed.pk).status == Status.DECIDED
@@ -205,9 +205,9 @@ def test_art45_a_statement_can_never_raise_the_penalty(noticed, head, reviewer, 
     _review_agree(reviewer, noticed)
     today(dt.date(2026, 4, 10))
     raised = noticed.fine_fen + 100
-    _refused(lambda: services.case_decide(actor=head, case_id=noticed.pk, fine_fen=raised, departure_reason="态度不好"),
+    assert_refused(lambda: services.case_decide(actor=head, case_id=noticed.pk, fine_fen=raised, departure_reason="态度不好"),
              noticed, "art45_no_raise", article="第四十五条")
-    _refused(lambda: services.case_decide(actor=head, case_id=noticed.pk, penalty_kind="suspension",
+    assert_refused(lambda: services.case_decide(actor=head, case_id=noticed.pk, penalty_kind="suspension",
                                           departure_reason="态度不好"), noticed, "art45_no_raise")
     lower = services.case_decide(actor=head, case_id=noticed.pk, fine_fen=noticed.fine_fen - 1000_00)
     assert lower.status == Status.DECIDED
@@ -228,7 +228,7 @@ def test_art64_hearing_requested_within_5_working_days(ent_case, investigate, o1
     case = _hearing_case(ent_case, investigate, o1, maxonly)
     assert case.hearing_right and case.hearing_request_until == dt.date(2026, 4, 9)
     today(dt.date(2026, 4, 10))
-    _refused(lambda: services.hearing_request(actor=party, case_id=case.pk), case, "art64_request_late", article="第六十四条")
+    assert_refused(lambda: services.hearing_request(actor=party, case_id=case.pk), case, "art64_request_late", article="第六十四条")
     today(dt.date(2026, 4, 9))
     assert services.hearing_request(actor=party, case_id=case.pk).status == Status.HEARING
 
@@ -238,7 +238,7 @@ def test_art64_no_decision_before_the_hearing_window_closes(ent_case, investigat
     _review_agree(reviewer, case)
     today(dt.date(2026, 4, 9))
     # the statement period ends the same day; the first refusal is the statement's
-    err = _refused(lambda: services.case_decide(actor=head, case_id=case.pk), case, "art45_statement_period")
+    err = assert_refused(lambda: services.case_decide(actor=head, case_id=case.pk), case, "art45_statement_period")
     assert "第四十五条" in err.message
     blockers = dict(services.decide_blockers(EnforcementCase.objects.get(pk=case.pk), dt.date(2026, 4, 9)))
     assert "art64_request_window" in blockers
@@ -249,16 +249,16 @@ def test_art64_party_told_seven_working_days_before_and_chair_is_no_investigator
     case = _hearing_case(ent_case, investigate, o1, maxonly)
     services.hearing_request(actor=party, case_id=case.pk)
     too_soon = dt.date(2026, 4, 9)  # earliest: 7 working days after 1 April is 13 April
-    _refused(lambda: services.hearing_schedule(actor=o1, case_id=case.pk, hearing_on=too_soon, chair_id=reviewer.pk),
+    assert_refused(lambda: services.hearing_schedule(actor=o1, case_id=case.pk, hearing_on=too_soon, chair_id=reviewer.pk),
              case, "art64_notice_7_days", article="七日前")
-    _refused(lambda: services.hearing_schedule(actor=o1, case_id=case.pk, hearing_on=dt.date(2026, 4, 13),
+    assert_refused(lambda: services.hearing_schedule(actor=o1, case_id=case.pk, hearing_on=dt.date(2026, 4, 13),
                                                chair_id=o2.pk), case, "art64_chair_investigator", article="非本案调查人员")
     with pytest.raises(ValidationError):  # not public without a reason
         services.hearing_schedule(actor=o1, case_id=case.pk, hearing_on=dt.date(2026, 4, 13), chair_id=reviewer.pk,
                                   public=False)
     services.hearing_schedule(actor=o1, case_id=case.pk, hearing_on=dt.date(2026, 4, 13), chair_id=reviewer.pk)
     assert case.documents.filter(kind=Document.Kind.HEARING_NOTICE).exists()
-    _refused(lambda: services.case_decide(actor=head, case_id=case.pk), case, "art64_hearing_open")
+    assert_refused(lambda: services.case_decide(actor=head, case_id=case.pk), case, "art64_hearing_open")
     today(dt.date(2026, 4, 13))
     services.hearing_hold(actor=o1, case_id=case.pk, held_on=dt.date(2026, 4, 13), record="听证笔录：当事人申辩……")
     case.refresh_from_db()
@@ -270,13 +270,13 @@ def test_art64_party_told_seven_working_days_before_and_chair_is_no_investigator
 
 def test_art58_no_enterprise_penalty_without_legal_review(noticed, head, today):
     today(dt.date(2026, 4, 10))
-    _refused(lambda: services.case_decide(actor=head, case_id=noticed.pk), noticed, "art58_legal_review", article="第五十八条")
+    assert_refused(lambda: services.case_decide(actor=head, case_id=noticed.pk), noticed, "art58_legal_review", article="第五十八条")
 
 
 def test_art58_a_revise_opinion_also_blocks(noticed, head, reviewer, today):
     services.legal_review(actor=reviewer, case_id=noticed.pk, opinion="revise", reasons="罚款依据引用不全")
     today(dt.date(2026, 4, 10))
-    _refused(lambda: services.case_decide(actor=head, case_id=noticed.pk), noticed, "art58_legal_review")
+    assert_refused(lambda: services.case_decide(actor=head, case_id=noticed.pk), noticed, "art58_legal_review")
 
 
 def test_art58_reviewer_is_never_an_investigator(noticed, city_a, o1):
@@ -284,7 +284,7 @@ def test_art58_reviewer_is_never_an_investigator(noticed, city_a, o1):
 
     StaffRole.objects.create(user=o1, role=Role.LEGAL_REVIEWER)
     o1._role_cache = None
-    _refused(lambda: services.legal_review(actor=o1, case_id=noticed.pk, opinion="agree", reasons="同意"),
+    assert_refused(lambda: services.legal_review(actor=o1, case_id=noticed.pk, opinion="agree", reasons="同意"),
              noticed, "art58_reviewer_investigator", article="第五十八条")
 
 
@@ -307,7 +307,7 @@ def test_art57_major_case_needs_a_collective_decision(today, city_a, o1, o2, hea
     services.notice_deliver(actor=o1, case_id=case.pk, delivered_on=DAY0)
     _review_agree(reviewer, case)
     today(dt.date(2026, 4, 10))
-    _refused(lambda: services.case_decide(actor=head, case_id=case.pk), case, "art57_collective", article="第五十七条")
+    assert_refused(lambda: services.case_decide(actor=head, case_id=case.pk), case, "art57_collective", article="第五十七条")
     services.case_collective(actor=head, case_id=case.pk, minutes="出席：主任、副主任；一致同意按建议处罚")
     assert services.case_decide(actor=head, case_id=case.pk).status == Status.DECIDED
 
@@ -315,14 +315,14 @@ def test_art57_major_case_needs_a_collective_decision(today, city_a, o1, o2, hea
 def test_art60_no_decision_after_90_days_unless_extended(noticed, head, reviewer, today):
     _review_agree(reviewer, noticed)
     today(dt.date(2026, 7, 1))  # registered 1 April: 90 days end on 30 June
-    _refused(lambda: services.case_decide(actor=head, case_id=noticed.pk), noticed, "art60_overdue", article="第六十条")
+    assert_refused(lambda: services.case_decide(actor=head, case_id=noticed.pk), noticed, "art60_overdue", article="第六十条")
     services.case_extend(actor=head, case_id=noticed.pk, reason="需要补充鉴定")
     case = EnforcementCase.objects.get(pk=noticed.pk)
     assert case.decision_due == dt.date(2026, 7, 30) and case.extension_approved_by == head
     with pytest.raises(Conflict):
         services.case_extend(actor=head, case_id=noticed.pk, reason="再次延长")
     today(dt.date(2026, 7, 31))
-    _refused(lambda: services.case_decide(actor=head, case_id=noticed.pk), noticed, "art60_overdue")
+    assert_refused(lambda: services.case_decide(actor=head, case_id=noticed.pk), noticed, "art60_overdue")
     today(dt.date(2026, 7, 30))
     assert services.case_decide(actor=head, case_id=noticed.pk).status == Status.DECIDED
 
@@ -334,7 +334,7 @@ def test_investigator_cannot_decide_own_case(noticed, o1, reviewer, today):
     o1._role_cache = None
     _review_agree(reviewer, noticed)
     today(dt.date(2026, 4, 10))
-    _refused(lambda: services.case_decide(actor=o1, case_id=noticed.pk), noticed, "art57_decider_investigator")
+    assert_refused(lambda: services.case_decide(actor=o1, case_id=noticed.pk), noticed, "art57_decider_investigator")
 
 
 # --- decision, delivery, payment, publicity, re-review ---------------------------------------
@@ -400,7 +400,7 @@ def test_art48_publish_and_withdraw_with_reason_and_events(decided, o1, head, to
 
 
 def test_rereview_by_someone_who_took_no_part_within_a_month(decided, city_a, head, reviewer, today):
-    _refused(lambda: services.case_rereview(actor=reviewer, case_id=decided.pk, outcome="upheld", reason="维持"),
+    assert_refused(lambda: services.case_rereview(actor=reviewer, case_id=decided.pk, outcome="upheld", reason="维持"),
              decided, "rereview_participant")
     other = __import__("tests.factories", fromlist=["StaffFactory"]).StaffFactory(
         username="e_rereview", organisation=city_a, roles=["legal_reviewer"])
