@@ -28,7 +28,8 @@ def on_enforcement_revoked(case_id: int) -> None:
 
     summary = publicity_summary(case_id)
     services.record_withdraw(source="penalty", source_ref=str(case_id),
-                             reason=summary.get("revoked_reason") or "原行政处罚决定已变更或撤销")
+                             reason=summary.get("revoked_reason") or "原行政处罚决定已变更或撤销",
+                             revoked_on=_date_or_none(summary.get("revoked_on")))
 
 
 def on_inspection_result_published(result_id: int) -> None:
@@ -46,3 +47,15 @@ def on_review_verified(rectification_id: int, founded: bool = False) -> None:
     rect = Rectification.objects.select_related("rating__organisation").filter(pk=rectification_id).first()
     if rect is not None and rect.founded:
         services.record_from_review(rect)
+
+
+def _date_or_none(value):
+    """The publisher's revocation day when it sends one (a date or ISO text); else the service uses today."""
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None

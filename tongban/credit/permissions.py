@@ -1,6 +1,8 @@
 """Who may see and act on credit data, and the fetch-and-authorise helpers.
 
 Staff see the records their organisation's subtree made; the credit administrator acts on them.
+Evaluation runs, scores and breakdowns are seen by the organisation that ran the evaluation and
+its subordinates (published grades are public on purpose, in views_public).
 An enterprise's users see the enterprise's records, a citizen their own; anything else is a 404.
 """
 
@@ -12,7 +14,7 @@ from django.http import Http404
 from tongban.accounts.models import Role
 from tongban.core.permissions import grant, has_perm, scope_q
 
-from .models import CreditRecord, Objection, Repair
+from .models import CreditRecord, Evaluation, EvaluationRun, Objection, Repair
 
 VIEW = "credit.view"
 MANAGE = "credit.manage"  # commitments, imports, lists
@@ -88,3 +90,36 @@ def get_objection_for(actor, pk: int, *, for_update: bool = False) -> Objection:
     if row is None:
         raise Http404("异议不存在或不在您的管辖范围内。")
     return row
+
+
+def runs_for(actor) -> QuerySet[EvaluationRun]:
+    """Evaluation runs made by the actor's organisation subtree; a run with no organisation
+    (made before runs were scoped) only by a superuser."""
+    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_staff_member", False):
+        return EvaluationRun.objects.none()
+    if actor.is_superuser:
+        return EvaluationRun.objects.all()
+    if not has_perm(actor, VIEW):
+        return EvaluationRun.objects.none()
+    return EvaluationRun.objects.filter(scope_q(actor))
+
+
+def get_run_for(actor, pk: int, *, for_update: bool = False) -> EvaluationRun:
+    qs = runs_for(actor).select_related("method", "organisation")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    run = qs.filter(pk=pk).first()
+    if run is None:
+        raise Http404("评价批次不存在或不在您的管辖范围内。")
+    return run
+
+
+def evaluations_for(actor) -> QuerySet[Evaluation]:
+    return Evaluation.objects.filter(run__in=runs_for(actor))
+
+
+def get_evaluation_for(actor, pk: int) -> Evaluation:
+    ev = evaluations_for(actor).select_related("run__method").filter(pk=pk).first()
+    if ev is None:
+        raise Http404("评价结果不存在或不在您的管辖范围内。")
+    return ev

@@ -41,11 +41,12 @@ def run_sweep() -> dict[str, int]:
 
 
 def recompute_open(days: set) -> int:
-    """A calendar change moves the open working-day deadlines: repair and objection decisions and
+    """A calendar change moves the open working-day deadlines: repair and objection decisions,
+    withdrawals of revoked penalties (3 working days from `revoked_on`, 《行政处罚法》第四十八条) and
     unreported 双公示 records (the day of the event is not counted, as everywhere)."""
     from tongban.core.calendar import WorkCalendar
 
-    from .services.records import rule_for
+    from .services.records import rule_for, withdrawal_due
 
     cal = WorkCalendar.default()
     floor = min(days) if days else None
@@ -54,9 +55,12 @@ def recompute_open(days: set) -> int:
     open_objections = Objection.objects.filter(status=ObjectionStatus.PENDING).select_related("record__rule")
     unreported = CreditRecord.objects.filter(dual_publicity=True, reported_on__isnull=True,
                                              status=RecordStatus.PUBLISHED).select_related("rule")
+    withdrawing = CreditRecord.objects.filter(status=RecordStatus.WITHDRAWING, revoked_on__isnull=False) \
+        .select_related("rule")
     if floor:
         open_repairs, open_objections = open_repairs.filter(due_on__gte=floor), open_objections.filter(due_on__gte=floor)
         unreported = unreported.filter(dual_due__gte=floor)
+        withdrawing = withdrawing.filter(withdraw_due__gte=floor)
     for r in open_repairs:
         due = cal.add_workdays(r.applied_on, (r.record.rule or rule_for(r.applied_on)).repair_decision_days)
         if due != r.due_on:
@@ -72,5 +76,11 @@ def recompute_open(days: set) -> int:
         due = cal.add_workdays(rec.decided_on, rec.rule.dual_publicity_days if rec.rule else 7)
         if due != rec.dual_due:
             CreditRecord.objects.filter(pk=rec.pk).update(dual_due=due)
+            moved += 1
+    for rec in withdrawing:
+        due = withdrawal_due(rec)
+        if due != rec.withdraw_due:
+            # A deadline moved later may no longer be red; the next sweep recomputes the warning.
+            CreditRecord.objects.filter(pk=rec.pk).update(withdraw_due=due)
             moved += 1
     return moved

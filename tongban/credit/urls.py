@@ -7,6 +7,7 @@ app_name = "credit"
 urlpatterns = [
     path("", views.record_list, name="records"),
     path("records/<int:pk>/", views.record_detail, name="record"),
+    path("board/", views.board, name="board"),
     path("queue/", views.queue, name="queue"),
     path("repairs/<int:pk>/decide/", views.repair_decide, name="repair_decide"),
     path("objections/<int:pk>/decide/", views.objection_decide, name="objection_decide"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +23,6 @@ from .models import (
     CreditList,
     EntryStatus,
     Evaluation,
-    EvaluationRun,
     ObjectionStatus,
     RecordStatus,
     RepairStatus,
@@ -34,10 +33,13 @@ from .permissions import (
     EVALUATE,
     MANAGE,
     VIEW,
+    get_evaluation_for,
     get_record_for,
+    get_run_for,
     objections_for,
     records_for,
     repairs_for,
+    runs_for,
 )
 from .services.evaluation import breakdown
 
@@ -84,6 +86,15 @@ def record_detail(request, pk: int):
     })
 
 
+@requires(MANAGE)
+def board(request):
+    """信用工作台 for the credit administrator: queues with their deadlines, over the viewer's scope."""
+    from .board import board as board_data
+    from .services._common import today
+
+    return render(request, "credit/board.html", board_data(request.user, today()))
+
+
 @requires(DECIDE)
 def queue(request):
     repairs = repairs_for(request.user).filter(status=RepairStatus.PENDING).select_related("record").prefetch_related(
@@ -122,13 +133,14 @@ def evaluations(request):
             _act(request, services.evaluation_run, _("评价已完成计算。"))
         return redirect("credit:evaluations")
     return render(request, "credit/evaluations.html", {
-        "methods": ScoringMethod.objects.prefetch_related("rules"), "runs": EvaluationRun.objects.select_related(
-            "method")[:20], "may_run": has_perm(request.user, EVALUATE)})
+        "methods": ScoringMethod.objects.prefetch_related("rules"),
+        "runs": runs_for(request.user).select_related("method", "organisation")[:20],
+        "may_run": has_perm(request.user, EVALUATE)})
 
 
 @requires(VIEW)
 def run_detail(request, pk: int):
-    run = get_object_or_404(EvaluationRun.objects.select_related("method"), pk=pk)
+    run = get_run_for(request.user, pk)
     qs = Evaluation.objects.filter(run=run)
     q = request.GET.get("q", "").strip()
     if q:
@@ -139,7 +151,7 @@ def run_detail(request, pk: int):
 
 @requires(VIEW)
 def evaluation_detail(request, pk: int):
-    ev = get_object_or_404(Evaluation.objects.select_related("run__method"), pk=pk)
+    ev = get_evaluation_for(request.user, pk)
     return render(request, "credit/evaluation_detail.html", {"ev": ev, "lines": breakdown(ev)})
 
 

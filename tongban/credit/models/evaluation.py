@@ -79,6 +79,10 @@ class EvaluationRun(models.Model):
         PUBLISHED = "published", _("已发布")  # grades public
 
     method = models.ForeignKey(ScoringMethod, on_delete=models.PROTECT, related_name="runs")
+    # The organisation that ran the evaluation: its subtree sees the scores and breakdowns (the
+    # published grades stay public). Empty only for runs made before runs were scoped.
+    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("评价机关"))
     period_start = models.DateField(_("周期起"))
     period_end = models.DateField(_("周期止"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.COMPUTED)

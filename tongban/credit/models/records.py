@@ -70,6 +70,9 @@ class CreditRecord(models.Model):
     dual_due = models.DateField(_("双公示期限"), null=True, blank=True)
     reported_on = models.DateField(_("报送日期"), null=True, blank=True, help_text=_("首次推送至信用平台的日期"))
     disputed = models.BooleanField(_("异议处理中"), default=False)
+    # The day the penalty was changed or revoked: the 3-working-day withdrawal deadline counts
+    # from it, so a calendar change can recompute withdraw_due.
+    revoked_on = models.DateField(_("处罚变更或撤销日期"), null=True, blank=True)
     withdraw_due = models.DateField(_("撤回期限"), null=True, blank=True)
     withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
     void_reason = models.CharField(_("撤销原因"), max_length=300, blank=True)

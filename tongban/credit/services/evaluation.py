@@ -28,7 +28,7 @@ from ..models import (
     ScoringRule,
     SubjectKind,
 )
-from ..permissions import EVALUATE
+from ..permissions import EVALUATE, get_run_for
 from ._common import add_months, today
 
 # Records of the period that count: still live or taken down at the maximum. Void ones (revoked
@@ -119,7 +119,8 @@ def evaluation_run(*, actor, method_id: int | None = None, period_end: dt.date |
     if end > today():
         raise ValidationError({"period_end": ["评价周期不能晚于今天。"]})
     run = EvaluationRun.objects.create(method=method, period_start=add_months(end, -method.window_months),
-                                       period_end=end, run_at=timezone.now(), run_by=actor)
+                                       period_end=end, run_at=timezone.now(), run_by=actor,
+                                       organisation_id=getattr(actor, "organisation_id", None))
     _compute(run)
     run.firms = Evaluation.objects.filter(run=run).count()
     run.lines = EvaluationLine.objects.filter(run=run).count()
@@ -131,11 +132,7 @@ def evaluation_run(*, actor, method_id: int | None = None, period_end: dt.date |
 @transaction.atomic
 def evaluation_publish(*, actor, run_id: int) -> EvaluationRun:
     require(actor, EVALUATE)
-    run = EvaluationRun.objects.select_for_update().filter(pk=run_id).first()
-    if run is None:
-        from django.http import Http404
-
-        raise Http404("评价批次不存在。")
+    run = get_run_for(actor, run_id, for_update=True)  # another region's run is a 404
     if run.status == EvaluationRun.Status.PUBLISHED:
         raise Conflict("该评价批次已发布。", code="illegal_transition")
     run.status, run.published_on = EvaluationRun.Status.PUBLISHED, today()

@@ -57,7 +57,9 @@ def _target(actor, target: str, target_id: int) -> dict:
         from tongban.accounts.models import Organisation
 
         org = Organisation.objects.filter(parent__isnull=True).order_by("path").first()
-        return {"evaluation": ev, "organisation_id": getattr(ev.run.run_by, "organisation_id", None) or org.pk,
+        # The organisation that ran the evaluation decides the objection (it alone sees the scores).
+        return {"evaluation": ev, "organisation_id": ev.run.organisation_id
+                or getattr(ev.run.run_by, "organisation_id", None) or org.pk,
                 "subject_code": ev.subject_code}
     if target == Target.LIST_ENTRY:
         entry = ListEntry.objects.filter(pk=target_id, subject_code__in=codes or ["-"]).first()

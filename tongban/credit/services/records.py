@@ -264,8 +264,15 @@ def _void(record: CreditRecord, actor, note: str) -> None:
     step(record, "void", actor=actor, before=before, note=note)
 
 
+def withdrawal_due(record: CreditRecord) -> dt.date:
+    """Withdrawal deadline: 3 working days from the revocation (《行政处罚法》第四十八条：行政处罚决定被依法变更、
+    撤销、确认违法或者确认无效的，行政机关应当在三日内撤回行政处罚决定信息并公开说明理由)."""
+    return cal().add_workdays(record.revoked_on, record.rule.withdrawal_days if record.rule else 3)
+
+
 @transaction.atomic
-def record_withdraw(*, source: str, source_ref: str, reason: str, actor=None) -> CreditRecord | None:
+def record_withdraw(*, source: str, source_ref: str, reason: str, actor=None,
+                    revoked_on: dt.date | None = None) -> CreditRecord | None:
     """The penalty behind a record was changed or revoked: the record leaves the public pages at once,
     is marked void, and the platforms that received it are told within 3 working days
     (《行政处罚法》第四十八条：行政处罚决定被依法变更、撤销、确认违法或者确认无效的，应当在三日内撤回公开信息)."""
@@ -274,16 +281,18 @@ def record_withdraw(*, source: str, source_ref: str, reason: str, actor=None) ->
         return record
     before = record.status
     record.void_reason = (reason or "原处罚决定已变更或撤销")[:300]
-    record.withdraw_due = cal().add_workdays(today(), record.rule.withdrawal_days if record.rule else 3)
+    # Kept on the record so a calendar change can move the deadline (sweep.recompute_open).
+    record.revoked_on = min(revoked_on, today()) if revoked_on else today()
+    record.withdraw_due = withdrawal_due(record)
     received = platforms_that_received(record) | set(
         record.pushes.filter(action=PlatformPush.Action.PUBLISH).values_list("platform", flat=True))
     if not received:
-        record.save(update_fields=["void_reason", "withdraw_due", "updated_at"])
+        record.save(update_fields=["void_reason", "revoked_on", "withdraw_due", "updated_at"])
         _void(record, actor, record.void_reason)
         return record
     record.status = RecordStatus.WITHDRAWING
     record.row_version += 1
-    record.save(update_fields=["status", "void_reason", "withdraw_due", "row_version", "updated_at"])
+    record.save(update_fields=["status", "void_reason", "revoked_on", "withdraw_due", "row_version", "updated_at"])
     step(record, "withdraw", actor=actor, before=before, note=record.void_reason)
     schedule_push(record, PlatformPush.Action.WITHDRAW, only=received)
     return record
