@@ -20,6 +20,8 @@ from tongban.credit.models import (
     Repair,
 )
 
+from tongban.credit.permissions import get_evaluation_for, get_run_for
+
 from .factories import black_list, pdf, penalty_record, scoring_method
 
 D = dt.date
@@ -34,6 +36,7 @@ def world(city_a, city_b, firm, other_firm, credit_admin, credit_admin_b, pin_to
                                    commitment="c", evidence=[pdf()])
     objection = services.objection_submit(actor=firm, target="record", target_id=record.pk, content="有误")
     scoring_method()
+    run = services.evaluation_run(actor=credit_admin)  # city_a's run: city_b's staff never see it
     cl = black_list()
     commitment = services.commitment_create(actor=credit_admin, kind="government", promise="30日内支付工程款",
                                             made_in="合同", due_on=D(2026, 7, 1))
@@ -42,7 +45,7 @@ def world(city_a, city_b, firm, other_firm, credit_admin, credit_admin_b, pin_to
         "clerk": StaffFactory(organisation=city_a, roles=[Role.CLERK]),
         "supervisor": StaffFactory(organisation=city_a, roles=[Role.SUPERVISOR]), "credit_admin": credit_admin,
     }
-    return {"record": record, "repair": repair, "objection": objection, "list": cl, "commitment": commitment,
+    return {"run": run, "record": record, "repair": repair, "objection": objection, "list": cl, "commitment": commitment,
             "people": people}
 
 
@@ -51,7 +54,7 @@ def snapshot():
         list(CreditRecord.objects.order_by("pk").values_list("status", "row_version", "disputed")),
         list(Repair.objects.order_by("pk").values_list("status", "row_version")),
         list(Objection.objects.order_by("pk").values_list("status", "row_version")),
-        EvaluationRun.objects.count(), ListEntry.objects.count(),
+        list(EvaluationRun.objects.order_by("pk").values_list("status", flat=True)), ListEntry.objects.count(),
         list(Commitment.objects.order_by("pk").values_list("status", "row_version")),
     )
 
@@ -73,6 +76,7 @@ OPERATIONS = {
     "objection_decide": (lambda a, w: services.objection_decide(actor=a, objection_id=w["objection"].pk,
                                                                 corrected=False, reasons="维持"), {"credit_admin"}),
     "evaluation_run": (lambda a, w: services.evaluation_run(actor=a), {"credit_admin", "admin_elsewhere"}),
+    "evaluation_publish": (lambda a, w: services.evaluation_publish(actor=a, run_id=w["run"].pk), {"credit_admin"}),
     "list_propose": (lambda a, w: services.list_propose(actor=a, list_id=w["list"].pk, subject_code=w["record"].subject_code,
                                                         evidence="处罚决定"), {"credit_admin", "admin_elsewhere"}),
     "commitment_close": (lambda a, w: services.commitment_close(actor=a, commitment_id=w["commitment"].pk, kept=True,
@@ -95,3 +99,24 @@ def test_role_matrix(operation, role, world):
     with pytest.raises((PermissionDenied, Http404)):
         call(actor, world)
     assert snapshot() == before
+
+
+# Reads scoped by the organisation that ran the evaluation: the run and a firm's breakdown.
+READS = {
+    "evaluation_run_view": (lambda a, w: get_run_for(a, w["run"].pk), {"credit_admin", "supervisor"}),
+    "evaluation_breakdown": (lambda a, w: get_evaluation_for(a, w["run"].evaluations.first().pk),
+                             {"credit_admin", "supervisor"}),
+}
+
+
+@pytest.mark.parametrize("read", sorted(READS))
+@pytest.mark.parametrize("role", ["anonymous", "subject", "other_applicant", "admin_elsewhere", "clerk", "supervisor",
+                                  "credit_admin"])
+def test_role_matrix_reads(read, role, world):
+    call, allowed = READS[read]
+    actor = world["people"][role]
+    if role in allowed:
+        assert call(actor, world) is not None
+        return
+    with pytest.raises(Http404):
+        call(actor, world)
