@@ -19,7 +19,6 @@ from tongban.credit.models import (
     Objection,
     Repair,
 )
-
 from tongban.credit.permissions import get_evaluation_for, get_run_for
 
 from .factories import black_list, pdf, penalty_record, scoring_method
