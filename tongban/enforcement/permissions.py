@@ -26,6 +26,9 @@ grant(Role.LEGAL_REVIEWER, "enforcement.legal_review", "enforcement.rereview")
 grant(Role.SUPERVISOR, "enforcement.press")
 # 从诉求立案: officers read the complaints and reports of their agency to open a case from one
 grant(Role.INSPECTOR, "appeals.view")
+# 从诉求立案 is appeals' referral (appeal_refer_to_enforcement): an officer of the agency that
+# holds the complaint may refer it from the enforcement side.
+grant(Role.INSPECTOR, "appeals.refer")
 
 # action -> permission a staff actor needs (party actions are checked by ownership)
 ACTION_PERMS = {

@@ -21,9 +21,11 @@ from .decision import (
 )
 from .intake import (
     case_create,
+    case_from_appeal,
     case_from_handover,
     case_refuse_registration,
     case_register,
+    on_appeal_referred,
     on_inspection_handed_over,
 )
 from .investigation import (
@@ -58,6 +60,7 @@ __all__ = [
     "case_deliver",
     "case_execute",
     "case_extend",
+    "case_from_appeal",
     "case_from_handover",
     "case_press",
     "case_publish",
@@ -72,6 +75,7 @@ __all__ = [
     "hearing_schedule",
     "legal_review",
     "notice_deliver",
+    "on_appeal_referred",
     "on_inspection_handed_over",
     "penalty_propose",
     "prior_notice",
