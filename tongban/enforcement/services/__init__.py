@@ -4,6 +4,12 @@ article in its Chinese message), then writing the transition row and the audit e
 publishing its events in the same transaction."""
 
 from ._common import recompute_clock
+from .baselines import (
+    baseline_clause_save,
+    baseline_item_save,
+    baseline_new_version,
+    baseline_publish,
+)
 from .decision import (
     DECIDED,
     PUBLISHED,
@@ -52,6 +58,10 @@ __all__ = [
     "PUBLISHED",
     "REVOKED",
     "amount_due",
+    "baseline_clause_save",
+    "baseline_item_save",
+    "baseline_new_version",
+    "baseline_publish",
     "baselines_for",
     "case_close",
     "case_collective",
