@@ -113,7 +113,8 @@ def test_role_matrix_baseline_operations(role, today, baseline, legal, o1, head,
     calls = [
         lambda: services.baseline_new_version(actor=actor, baseline_id=baseline.pk),
         lambda: services.baseline_item_save(actor=actor, baseline_id=draft.pk, data=ITEM),
-        lambda: services.baseline_clause_save(actor=actor, item_id=draft.items.first().pk, data={
+        lambda: services.baseline_clause_save(actor=actor, item_id=(
+            draft.items.filter(code="RF-09").first() or draft.items.first()).pk, data={
             "code": "R-Z", "circumstance": "general", "condition": "无", "low_pct": "0", "high_pct": "10"}),
         lambda: services.baseline_publish(actor=actor, baseline_id=draft.pk, effective_from=DAY0),
     ]
