@@ -10,6 +10,7 @@ from tongban.accounts.models import Role
 from tongban.appeals import hotline, kb_services
 from tongban.appeals import services as s
 from tongban.appeals.models import Appeal, Article, Callback, Reply, Step, Transfer
+from tongban.core.validators import make_uscc
 
 from ..factories import StaffFactory
 from .factories import file_appeal, route_to
@@ -28,6 +29,10 @@ def _at(state, people):
     if state == "duplicate":  # the same question twice: the second is marked as its duplicate
         file_appeal(citizen)
         return file_appeal(citizen)
+    if state == "complaint":  # a complaint naming the enterprise it is about, accepted by its unit
+        appeal = file_appeal(citizen, kind="complaint", content="某公司擅自改变人防工程用途", **SUBJECT)
+        s.appeal_accept(actor=clerk, appeal_id=appeal.pk)
+        return Appeal.objects.get(pk=appeal.pk)
     appeal = file_appeal(citizen)
     if state in ("handling", "transferring", "replied", "closed"):
         s.appeal_accept(actor=clerk, appeal_id=appeal.pk)
@@ -44,6 +49,9 @@ def _at(state, people):
 def _article(people):
     return kb_services.article_save(actor=people["admin"], data={"question": "易地建设费如何减免？", "answer": "按规定办理。"})
 
+
+SUBJECT = {"subject_kind": "enterprise", "subject_name": "某人防工程物业公司",
+           "subject_uscc": make_uscc("9", "1", "410100", "MA0RF0001")}
 
 TICKET = {"ticket": "12345-0001", "kind": "consultation", "content": "易地建设费怎么交？", "phone": "13900001111"}
 
@@ -74,6 +82,11 @@ OPERATIONS = {
                           {"clerk", "approver"}, {}),
     "set_respondent": ("handling", lambda a, ap, p: s.appeal_set_respondent(
         actor=a, appeal_id=ap.pk, respondent_id=p["clerk"].organisation_id), {"clerk", "approver"}, {}),
+    # 移送执法: the responsible unit's handlers (an officer of its agency too: tests/enforcement).
+    "refer_to_enforcement": ("complaint", lambda a, ap, p: s.appeal_refer_to_enforcement(
+        actor=a, appeal=ap.pk, reason="涉嫌擅自改变人防工程用途"), {"clerk", "approver"}, {}),
+    "set_subject": ("complaint", lambda a, ap, p: s.appeal_set_subject(
+        actor=a, appeal_id=ap.pk, data={"subject_kind": "person", "subject_name": "张三"}), {"clerk", "approver"}, {}),
     "article_save": ("article", lambda a, ar, p: kb_services.article_save(
         actor=a, article_id=ar.pk, data={"question": "改过的问题", "answer": "改过的答复"}),
         {"clerk", "approver", "admin"}, {"anonymous": PermissionDenied, "other_applicant": PermissionDenied}),
@@ -106,7 +119,8 @@ def _state(obj):
     if isinstance(obj, Appeal):
         obj.refresh_from_db()
         fields = ("status", "row_version", "organisation_id", "pending_organisation_id", "handler_id",
-                  "respondent_id", "duplicate_of_id", "merged_into_id", "satisfaction", "reopen_count")
+                  "respondent_id", "duplicate_of_id", "merged_into_id", "satisfaction", "reopen_count",
+                  "subject_kind", "subject_name", "referred_on")
     elif isinstance(obj, Article):
         obj.refresh_from_db()
         fields = ("question", "answer", "state")

@@ -11,12 +11,13 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from tongban.core.api_auth import OPTIONAL_AUTH
+from tongban.core.masking import mask_name
 from tongban.core.pagination import PAGE_HELP, page_slice
 from tongban.core.request_context import ip_from_request
 
 from . import divisions, hotline, search, selectors, services
 from .models import Appeal, Channel
-from .permissions import get_appeal_for, requester_view
+from .permissions import acts_for, get_appeal_for, requester_view
 from .routing import RateLimited
 
 router = Router(tags=["有诉即办"])
@@ -57,7 +58,16 @@ class AppealOut(Schema):
     row_version: int
 
 
+class AppealSubjectOut(Schema):
+    kind: str
+    name: str
+    uscc: str
+    address: str
+
+
 class AppealDetailOut(AppealOut):
+    subject: AppealSubjectOut | None = Field(None, description="被反映对象；个人姓名仅对承办单位完整显示")
+    referred_on: dt.date | None = Field(None, description="移送执法日期")
     content: str
     query_code: str | None
     replies: list[dict]
@@ -82,6 +92,12 @@ def _out(actor, appeal: Appeal, *, detail: bool = False, in_list: bool = False) 
         "row_version": appeal.row_version,
     }
     if detail:
+        if appeal.subject_kind:
+            full = appeal.subject_kind != "person" or acts_for(actor, appeal.organisation)
+            row["subject"] = {"kind": appeal.subject_kind, "address": appeal.subject_address,
+                              "name": appeal.subject_name if full else mask_name(appeal.subject_name),
+                              "uscc": appeal.subject_uscc}
+        row["referred_on"] = appeal.referred_on
         row["content"] = appeal.content
         row["query_code"] = appeal.query_code if appeal.requester_id == getattr(actor, "pk", -1) else None
         row["replies"] = [{"round": r.round, "body": r.body, "organisation": r.organisation.name,
@@ -105,6 +121,10 @@ class SubmitIn(Schema):
     disclose_identity: bool = False
     publish: bool = Field(False, description="同意经 Open311 公开（不含个人信息）；默认不公开")
     respondent_id: int | None = None
+    subject_kind: str = Field("", description="被反映对象类型：enterprise（单位）/ person（个人），投诉时可填")
+    subject_name: str = ""
+    subject_uscc: str = Field("", description="被反映单位的统一社会信用代码（GB 32100 校验）")
+    subject_address: str = ""
 
 
 class SubmitOut(AppealDetailOut):
@@ -190,8 +210,34 @@ class CallbackIn(Versioned):
     method: str = "phone"
 
 
+class AppealSubjectIn(Schema):
+    subject_kind: str = ""
+    subject_name: str = ""
+    subject_uscc: str = ""
+    subject_address: str = ""
+
+
+class AppealReferIn(Versioned):
+    reason: str
+
+
 def _detail(request, appeal_id: int):
     return _out(request.user, get_appeal_for(request.user, appeal_id), detail=True)
+
+
+@router.post("/{appeal_id}/subject", response=AppealDetailOut, operation_id="appeal_set_subject",
+             summary="填写或更正被反映对象（移送执法前）")
+def appeal_set_subject(request, appeal_id: int, payload: AppealSubjectIn):
+    services.appeal_set_subject(actor=request.user, appeal_id=appeal_id, data=payload.dict())
+    return _detail(request, appeal_id)
+
+
+@router.post("/{appeal_id}/refer", response=AppealDetailOut, operation_id="appeal_refer_to_enforcement",
+             summary="移送执法（执法部门据此登记案件）")
+def appeal_refer_to_enforcement(request, appeal_id: int, payload: AppealReferIn):
+    services.appeal_refer_to_enforcement(actor=request.user, appeal=appeal_id, reason=payload.reason,
+                                         expected_version=payload.row_version)
+    return _detail(request, appeal_id)
 
 
 @router.post("/{appeal_id}/accept", response=AppealDetailOut, operation_id="appeal_accept", summary="首问受理")

@@ -23,10 +23,11 @@ from .models import Appeal
 VIEW_ROLES = [Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR, Role.ADMIN]
 for _role in VIEW_ROLES:
     grant(_role, "appeals.view", "appeals.kb_view")
-grant(Role.CLERK, "appeals.handle", "appeals.register", "appeals.callback", "appeals.merge", "appeals.import",
-      "appeals.kb_edit")
-grant(Role.REVIEWER, "appeals.handle")
-grant(Role.APPROVER, "appeals.handle", "appeals.merge", "appeals.kb_edit", "appeals.kb_publish")
+# appeals.refer: 移送执法, by the responsible unit's handlers (services.referral).
+grant(Role.CLERK, "appeals.refer", "appeals.handle", "appeals.register", "appeals.callback", "appeals.merge",
+      "appeals.import", "appeals.kb_edit")
+grant(Role.REVIEWER, "appeals.handle", "appeals.refer")
+grant(Role.APPROVER, "appeals.handle", "appeals.refer", "appeals.merge", "appeals.kb_edit", "appeals.kb_publish")
 grant(Role.SUPERVISOR, "appeals.press", "appeals.supervise", "appeals.callback")
 grant(Role.ADMIN, "appeals.configure", "appeals.kb_edit", "appeals.kb_publish", "appeals.import")
 

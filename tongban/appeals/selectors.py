@@ -120,3 +120,31 @@ def public_coordinate(value: Decimal | None) -> float | None:
     if value is None:
         return None
     return float(value.quantize(COORDINATE_STEP, rounding=ROUND_HALF_UP))
+
+
+# --- the contract with enforcement (移送执法) --------------------------------------------------
+
+
+def referral_summary(appeal_id: int) -> dict | None:
+    """What enforcement may know of a referred complaint: its number, title, unit, the party
+    complained about and the referral's reason. Never the complainant's identity or own words.
+    None when the appeal was not referred."""
+    appeal = Appeal.objects.select_related("organisation").filter(pk=appeal_id, referred_on__isnull=False).first()
+    if appeal is None:
+        return None
+    step = appeal.steps.filter(action="refer").order_by("-at", "-id").first()
+    return {
+        "appeal_id": appeal.pk,
+        "number": appeal.number,
+        "title": appeal.title,
+        "org_id": appeal.organisation_id,
+        "received_on": appeal.received_on,
+        "referred_on": appeal.referred_on,
+        "reason": step.note if step else "",
+        "referred_by_id": step.actor_id if step else None,
+        "subject_kind": appeal.subject_kind,
+        "subject_name": appeal.subject_name,
+        "subject_uscc": appeal.subject_uscc,
+        "subject_address": appeal.subject_address,
+        "address": public_address(appeal),
+    }

@@ -13,11 +13,22 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.models import Organisation
 from tongban.core import pii
 from tongban.core.errors import Conflict, errors_text
+from tongban.core.masking import mask_name
 from tongban.core.pagination import CappedPaginator
 from tongban.core.permissions import has_perm, requires
 
 from . import kb_services, search, selectors, services
-from .models import Appeal, Callback, Category, Channel, Kind, Satisfaction, Status, Warning
+from .models import (
+    Appeal,
+    Callback,
+    Category,
+    Channel,
+    Kind,
+    Satisfaction,
+    Status,
+    SubjectKind,
+    Warning,
+)
 from .permissions import acts_for, appeals_for, get_appeal_for, identity_hidden_from, requester_view
 from .public_views import place_selects
 
@@ -65,8 +76,14 @@ def appeal_detail(request, pk: int):
                                 organisation_ids=orgs)
     # The complainant's phone in full only on request, recorded in the audit trail (core.pii).
     reveal = not identity_hidden_from(user, appeal) and pii.reveal(request, appeal, ["requester_phone"])
+    refers = has_perm(user, "appeals.refer") and acts_for(user, appeal.organisation) \
+        and appeal.kind == Kind.COMPLAINT and appeal.referred_on is None and appeal.status in services.REFERABLE
     return render(request, "appeals/detail.html", {
         "appeal": appeal,
+        # A person complained about is named in full only to the unit handling the complaint.
+        "subject_name": appeal.subject_name if handles or appeal.subject_kind != SubjectKind.PERSON
+        else mask_name(appeal.subject_name),
+        "refer_blocked": services.refusal_for(appeal) if refers else None,
         "who": requester_view(user, appeal, reveal=reveal),
         "identity_hidden": identity_hidden_from(user, appeal),
         "timeline": selectors.timeline(appeal),
@@ -84,6 +101,8 @@ def appeal_detail(request, pk: int):
                 acts_for(user, appeal.organisation) or acts_for(user, appeal.first_organisation)
                 or has_perm(user, "appeals.supervise")),
             "press": has_perm(user, "appeals.press"),
+            "subject": services.may_edit_subject(user, appeal) and appeal.kind == Kind.COMPLAINT,
+            "refer": refers,
             "merge": has_perm(user, "appeals.merge") and acts_for(user, appeal.organisation),
             "guidance": has_perm(user, "appeals.kb_publish") and appeal.status == Status.CLOSED
             and not hasattr(appeal, "guidance_case"),
@@ -113,11 +132,14 @@ ACTIONS = {
     "press": lambda u, pk, p, v: services.appeal_press(actor=u, appeal_id=pk, note=p.get("note", "")),
     "merge": lambda u, pk, p, v: services.appeal_merge(actor=u, appeal_id=pk, into_id=_int(p.get("into")) or 0,
                                                        expected_version=v),
+    "subject": lambda u, pk, p, v: services.appeal_set_subject(actor=u, appeal_id=pk, data=p),
+    "refer": lambda u, pk, p, v: services.appeal_refer_to_enforcement(actor=u, appeal=pk, reason=p.get("reason", ""),
+                                                                      expected_version=v),
     "not_duplicate": lambda u, pk, p, v: services.appeal_dismiss_duplicate(actor=u, appeal_id=pk),
     "respondent": lambda u, pk, p, v: services.appeal_set_respondent(actor=u, appeal_id=pk,
                                                                      respondent_id=_int(p.get("respondent"))),
 }
-DONE = {"not_duplicate": "已取消重复标记", "respondent": "已更新被投诉单位", "press": "已督办"}
+DONE = {"subject": "已保存被反映对象", "refer": "已移送执法，执法部门将登记案件", "not_duplicate": "已取消重复标记", "respondent": "已更新被投诉单位", "press": "已督办"}
 
 
 @require_POST

@@ -23,9 +23,14 @@ grant(Role.APPROVER, "enforcement.approve", "enforcement.decide", "enforcement.r
       "enforcement.publish")
 # 法制审核人员: §58 review and the internal re-review
 grant(Role.LEGAL_REVIEWER, "enforcement.legal_review", "enforcement.rereview")
+# The legal office keeps the discretion baselines (services.baselines): draft, edit, publish.
+grant(Role.LEGAL_REVIEWER, "enforcement.baseline_manage")
 grant(Role.SUPERVISOR, "enforcement.press")
 # 从诉求立案: officers read the complaints and reports of their agency to open a case from one
 grant(Role.INSPECTOR, "appeals.view")
+# 从诉求立案 is appeals' referral (appeal_refer_to_enforcement): an officer of the agency that
+# holds the complaint may refer it from the enforcement side.
+grant(Role.INSPECTOR, "appeals.refer")
 
 # action -> permission a staff actor needs (party actions are checked by ownership)
 ACTION_PERMS = {

@@ -50,6 +50,14 @@ class Satisfaction(models.TextChoices):
     UNREACHABLE = "unreachable", _("无法联系")  # three callback attempts failed; counted apart
 
 
+class SubjectKind(models.TextChoices):
+    """Who the complaint is about (被反映对象), for a referral to enforcement."""
+
+    NONE = "", _("未填写")
+    ENTERPRISE = "enterprise", _("单位")  # identified by its 统一社会信用代码
+    PERSON = "person", _("个人")  # a name only; shown masked outside the handling unit
+
+
 class Warning(models.TextChoices):
     NONE = "", _("正常")
     YELLOW = "yellow", _("即将到期")  # remaining working days at or below the threshold
@@ -158,6 +166,15 @@ class Appeal(models.Model):
         help_text=_("不同意时，被投诉单位的工作人员看不到诉求人的姓名和联系方式"))
     respondent = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("被投诉单位"))
+    # 被反映对象: the enterprise or person the complaint is about (not a government unit, which is
+    # `respondent`); carried over as the party when the appeal is referred to enforcement.
+    subject_kind = models.CharField(_("被反映对象类型"), max_length=10, choices=SubjectKind.choices, blank=True,
+                                    default="")
+    subject_name = models.CharField(_("被反映对象名称"), max_length=100, blank=True)
+    subject_uscc = models.CharField(_("被反映对象统一社会信用代码"), max_length=18, blank=True)
+    subject_address = models.CharField(_("被反映对象地址"), max_length=200, blank=True)
+    referred_on = models.DateField(_("移送执法日期"), null=True, blank=True,
+                                   help_text=_("移送执法部门立案查处之日；每件诉求只移送一次"))
     # The requester's own choice, never presumed: without it the appeal stays off every public
     # channel (Open311), whatever its kind.
     publish_consent = models.BooleanField(

@@ -43,6 +43,15 @@ from .intake import (  # noqa: F401
     _resolve_category,
     appeal_submit,
 )
+from .referral import (  # noqa: F401
+    REFERABLE,
+    REFERRED,
+    appeal_refer_to_enforcement,
+    appeal_set_subject,
+    clean_subject,
+    may_edit_subject,
+    refusal_for,
+)
 from .supervision import (  # noqa: F401
     appeal_dismiss_duplicate,
     appeal_merge,

@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "reopen": "重新办理",
     "merge": "合并重复诉求",
     "press": "督办",
+    "refer": "移送执法",
 }
 
 ALLOWED_FROM: dict[str, list[str]] = {

@@ -185,6 +185,9 @@ def appeal_submit(
         ).first()
         if respondent is None:
             errors["respondent_id"] = ["被投诉单位不存在。"]
+    from .referral import clean_subject
+
+    subject = clean_subject(data, errors) if kind == Kind.COMPLAINT else {}
     if errors:
         raise ValidationError(errors)
 
@@ -237,6 +240,7 @@ def appeal_submit(
         # (《个人信息保护法》第十四条), and even a question may carry personal details in its text.
         publish_consent=str(data.get("publish", "")).lower() in ("1", "true", "on", "yes"),
         respondent=respondent,
+        **subject,
         organisation=target.organisation,
         registered_by=user if staff_entry else None,
         submitted_at=now,

@@ -4,6 +4,12 @@ article in its Chinese message), then writing the transition row and the audit e
 publishing its events in the same transaction."""
 
 from ._common import recompute_clock
+from .baselines import (
+    baseline_clause_save,
+    baseline_item_save,
+    baseline_new_version,
+    baseline_publish,
+)
 from .decision import (
     DECIDED,
     PUBLISHED,
@@ -21,9 +27,11 @@ from .decision import (
 )
 from .intake import (
     case_create,
+    case_from_appeal,
     case_from_handover,
     case_refuse_registration,
     case_register,
+    on_appeal_referred,
     on_inspection_handed_over,
 )
 from .investigation import (
@@ -50,6 +58,10 @@ __all__ = [
     "PUBLISHED",
     "REVOKED",
     "amount_due",
+    "baseline_clause_save",
+    "baseline_item_save",
+    "baseline_new_version",
+    "baseline_publish",
     "baselines_for",
     "case_close",
     "case_collective",
@@ -58,6 +70,7 @@ __all__ = [
     "case_deliver",
     "case_execute",
     "case_extend",
+    "case_from_appeal",
     "case_from_handover",
     "case_press",
     "case_publish",
@@ -72,6 +85,7 @@ __all__ = [
     "hearing_schedule",
     "legal_review",
     "notice_deliver",
+    "on_appeal_referred",
     "on_inspection_handed_over",
     "penalty_propose",
     "prior_notice",

@@ -92,15 +92,12 @@ def case_create(*, actor, organisation, data: dict, officer_ids=(), appeal_id: i
     source_ref = (data.get("source_ref") or "").strip()[:80]
     facts = (data.get("facts") or "").strip()
     if appeal_id:
-        # 从诉求立案: the appeal is read through appeals' own scope check, never its pages
-        from tongban.appeals.permissions import get_appeal_for
-
-        appeal = get_appeal_for(actor, int(appeal_id))
-        source, source_ref = Source.COMPLAINT, appeal.number
-        facts = facts or f"投诉举报（{appeal.number}）：{appeal.title}"
-        if EnforcementCase.objects.filter(source=Source.COMPLAINT, source_ref=appeal.number).exists():
-            raise Conflict(f"诉求 {appeal.number} 已立执法案件，不能重复登记。", code="duplicate")
-    elif source == Source.REFERRAL and not source_ref:
+        return _case_create_from_appeal(actor=actor, organisation=organisation, data=data,
+                                        officer_ids=officer_ids, appeal_id=int(appeal_id))
+    if source == Source.COMPLAINT:
+        # A complaint enters only as a referral of its appeal (one path: appeals' service)
+        raise ValidationError({"appeal_id": ["投诉举报案件请填写诉求编号（ID），由诉求移送执法后登记。"]})
+    if source == Source.REFERRAL and not source_ref:
         raise ValidationError({"source_ref": ["请填写移送机关及移送函编号。"]})
     party = _party(data)
     if not facts:
@@ -159,6 +156,93 @@ def case_from_handover(result_id: int, summary: dict) -> EnforcementCase | None:
         return EnforcementCase.objects.filter(source=Source.INSPECTION, source_ref=ref).first()
     tell_staff(staff_with(case, Role.APPROVER), case, "抽查移交案件待审批立案")
     return case
+
+
+# --- complaints referred by appeals (移送执法) ------------------------------------------------------
+#
+# One path: the appeal is referred by appeals' own service (appeal_refer_to_enforcement, which
+# records it on the appeal and publishes "appeal.referred"); the case is built from
+# appeals.selectors.referral_summary by case_from_appeal, either at once (an officer's 从诉求立案)
+# or when the event arrives. Which unit holds the case: the agency of the appeal's responsible unit
+# at referral (a department's complaint goes to its agency), 《行政处罚法》第二十二条 territorial
+# competence; an officer may choose another unit of their scope on the 从诉求立案 form.
+
+
+def _party_from_subject(summary: dict, data: dict | None) -> dict:
+    """The party from the structured 被反映对象; the officer's form may add what appeals never
+    asks for (a person's ID number, an address)."""
+    data = data or {}
+    return _party({
+        "party_kind": summary.get("subject_kind"), "party_name": summary.get("subject_name"),
+        "party_uscc": summary.get("subject_uscc"),
+        "party_address": data.get("party_address") or summary.get("subject_address") or "",
+        "party_id_number": data.get("party_id_number") or "",
+    })
+
+
+def case_from_appeal(summary: dict, *, actor=None, organisation=None, data: dict | None = None,
+                     officer_ids=()) -> EnforcementCase:
+    """Build the case (待立案) from a referred complaint (contract: appeals.selectors.
+    referral_summary). Idempotent: one case per appeal number (also a database constraint)."""
+    from tongban.accounts.models import Organisation, Role
+
+    ref = summary["number"]
+    existing = EnforcementCase.objects.filter(source=Source.COMPLAINT, source_ref=ref).first()
+    if existing is not None:
+        return existing
+    data = data or {}
+    org = organisation or Organisation.objects.get(pk=summary["org_id"]).agency()
+    party = _party_from_subject(summary, data)
+    # Without a known date the act happened at the latest when it was complained about; the
+    # officer corrects it before registration (§36 counts from the act).
+    act_on = _date(data["act_on"], "act_on", "违法行为发生日") if data.get("act_on") else summary["received_on"]
+    if isinstance(act_on, str):
+        act_on = dt.date.fromisoformat(act_on)
+    reason = (summary.get("reason") or "").strip()
+    facts = f"投诉举报（{ref}）：{summary.get('title', '')}" + (f"\n移送理由：{reason}" if reason else "")
+    if actor is not None:
+        officers = _officers(org, officer_ids or [actor.pk])
+    else:
+        officers = _officers(org, [summary["referred_by_id"]] if summary.get("referred_by_id") else [])
+    try:
+        with transaction.atomic():
+            case = EnforcementCase.objects.create(
+                number=case_number(org, _today()), organisation=org, source=Source.COMPLAINT, source_ref=ref,
+                facts=facts[:5000], act_on=act_on, serious_harm=bool(data.get("serious_harm")),
+                is_major=bool(data.get("is_major")), created_by=actor, created_on=_today(), **party,
+            )
+            case.officers.set(officers)
+            transition(case, action="create", to=Status.DRAFT, actor=actor, note="投诉举报移送",
+                       data={"appeal_id": summary["appeal_id"], "appeal_number": ref})
+    except IntegrityError:  # a concurrent delivery made it first
+        return EnforcementCase.objects.filter(source=Source.COMPLAINT, source_ref=ref).first()
+    tell_staff(staff_with(case, Role.APPROVER), case, "投诉举报移送案件待审批立案")
+    return case
+
+
+def _case_create_from_appeal(*, actor, organisation, data, officer_ids, appeal_id: int) -> EnforcementCase:
+    """从诉求立案: the officer refers the complaint through appeals' service (scope-checked there:
+    an appeal outside the officer's agency is not found), then the case is built at once."""
+    from tongban.appeals.selectors import referral_summary
+    from tongban.appeals.services import appeal_refer_to_enforcement
+
+    subject = {"subject_kind": data.get("party_kind") or "", "subject_name": data.get("party_name") or "",
+               "subject_uscc": data.get("party_uscc") or "", "subject_address": data.get("party_address") or ""}
+    if data.get("act_on"):
+        _date(data.get("act_on"), "act_on", "违法行为发生日")
+    reason = (data.get("facts") or "").strip() or "经核查涉嫌违法，移送执法立案查处。"
+    appeal = appeal_refer_to_enforcement(actor=actor, appeal=appeal_id, reason=reason, subject=subject)
+    return case_from_appeal(referral_summary(appeal.pk), actor=actor, organisation=organisation, data=data,
+                            officer_ids=officer_ids)
+
+
+def on_appeal_referred(appeal_id: int) -> None:
+    """Subscriber of "appeal.referred": reload the referral through appeals' selector."""
+    from tongban.appeals.selectors import referral_summary  # lazy: appeals sits below us
+
+    summary = referral_summary(appeal_id)
+    if summary is not None:
+        case_from_appeal(summary)
 
 
 def on_inspection_handed_over(result_id: int) -> None:

@@ -97,10 +97,19 @@ def record_add(*, actor, case_id: int, kind: str, on, content: str, officer_ids=
 
 
 def baselines_for(case: EnforcementCase):
-    """The published baselines of the case's jurisdiction (its agency or one above it)."""
+    """The baselines of the case's jurisdiction (its agency or one above it) in force today: of each
+    baseline the latest published version whose effective date has come (a version published for
+    a later date waits; the one it replaces still applies until then)."""
+    from django.db.models import Exists, OuterRef
+
     path = case.organisation.path
     prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
-    return Baseline.objects.filter(status=Baseline.Status.PUBLISHED, organisation__path__in=prefixes)
+    today = _today()
+    newer = Baseline.objects.filter(organisation=OuterRef("organisation"), code=OuterRef("code"),
+                                    status=Baseline.Status.PUBLISHED, effective_from__lte=today,
+                                    version__gt=OuterRef("version"))
+    return Baseline.objects.filter(status=Baseline.Status.PUBLISHED, organisation__path__in=prefixes,
+                                   effective_from__lte=today).filter(~Exists(newer))
 
 
 def proposal_for(item: BaselineItem, facts) -> rules.Proposal:
