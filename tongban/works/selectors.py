@@ -106,26 +106,3 @@ def conduct_summary(event_id: int) -> dict | None:
         "project_id": e.project_id,
         "org_id": e.project.organisation_id,
     }
-
-
-def handover_summary(visit_id: int) -> dict | None:
-    """For `works.handed_over(visit_id)`: a finding handed to enforcement."""
-    v = Visit.objects.select_related("project__builder", "project__organisation", "building").filter(pk=visit_id).first()
-    if v is None:
-        return None
-    party = (
-        ConductEvent.objects.filter(visit=v, kind=ConductEvent.Kind.HANDED_OVER).select_related("enterprise").first()
-    )
-    subject = party.enterprise if party else v.project.builder
-    return {
-        "org_id": v.project.organisation_id,
-        "subject_uscc": subject.uscc,
-        "subject_name": subject.name,
-        "subject_address": v.project.address,
-        "findings": v.findings,
-        "inspected_on": v.visited_on,
-        "project_name": v.project.name,
-        "registration_number": v.project.registration_number,
-        "stage": v.stage,
-        "inspector_user_ids": [v.inspector_id],
-    }
