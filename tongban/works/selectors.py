@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from tongban.core import timeutil
 from tongban.core.permissions import has_perm
 from tongban.core.standing import standing_bulk
 
 from .models import Building, ConductEvent, Party, Project, Rectification, Stage, Visit
-from .permissions import ACCEPT, FEE, LETTER, VISIT, is_builder, projects_for, rectifications_for
+from .permissions import (
+    ACCEPT,
+    FEE,
+    LETTER,
+    SUPERVISE,
+    VISIT,
+    is_builder,
+    projects_for,
+    rectifications_for,
+)
 
 
 def project_list(actor, *, status: str = "", q: str = "") -> QuerySet[Project]:
@@ -78,6 +88,12 @@ def available_actions(actor, project: Project) -> list[str]:
         return out
     if project.status == S.SUBMITTED and has_perm(actor, ACCEPT):
         out += ["registration_accept", "registration_return"]
+    if has_perm(actor, SUPERVISE):
+        day = timeutil.today()
+        if project.status == S.SUBMITTED and project.registration_due and project.registration_due < day:
+            out.append("registration_press")
+        if project.status == S.SUPERVISED:
+            out.append("rectification_press")  # per order, shown on the overdue ones
     if project.status == S.SUPERVISED:
         if has_perm(actor, VISIT):
             out += ["visit_record", "rectification_close"]

@@ -237,6 +237,9 @@ STAFF_ACTIONS = {
     "fee_assess": lambda r, pk: services.fee_assess(
         actor=r.user, project_id=pk, claimed=r.POST.getlist("waiver"), expected_version=r.POST.get("row_version") or None),
     "fee_settle": lambda r, pk: services.fee_settle(actor=r.user, project_id=pk, payment_ref=r.POST.get("payment_ref", "")),
+    "registration_press": lambda r, pk: services.registration_press(actor=r.user, project_id=pk, note=r.POST.get("note", "")),
+    "rectification_press": lambda r, pk: services.rectification_press(
+        actor=r.user, rectification_id=_owned_rect(pk, r.POST.get("rectification_id")), note=r.POST.get("note", "")),
 }
 DONE = {
     "accept": _("已受理报监，已出具监督计划书并核定易地建设费。"),
@@ -247,6 +250,8 @@ DONE = {
     "verify": _("已出具竣工验收核实文件。"),
     "fee_assess": _("易地建设费已重新核定。"),
     "fee_settle": _("已登记缴款。"),
+    "registration_press": _("已督办，受理人员将在待办中看到。"),
+    "rectification_press": _("已督办，监督员将在待办中看到。"),
 }
 
 

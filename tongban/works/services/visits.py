@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tongban.accounts.models import Enterprise
-from tongban.core import clocks, events
+from tongban.core import clocks, events, supervision
 from tongban.inspections.services import onsite_hand_over, onsite_record_store
 
 from ..models import (
@@ -191,6 +191,7 @@ def rectification_close(*, actor, rectification_id: int, note: str) -> Rectifica
     day = today()
     rect.status, rect.done_on, rect.done_note, rect.warning = Rectification.Status.DONE, day, note, ""
     rect.save(update_fields=["status", "done_on", "done_note", "warning"])
+    supervision.resolve(rect, actor=actor)  # closing the order answers its presses
     if day <= rect.due_on:
         record_conduct(project, enterprise_id=rect.party_id, role=rect.party_role,
                        kind=ConductEvent.Kind.RECTIFICATION_DONE, on=day, visit=rect.visit,
