@@ -45,6 +45,7 @@ def record_conduct(project: Project, *, enterprise_id: int, role: str, kind: str
         PARTY_CONDUCT, event_id=event.pk, subject_uscc=enterprise.uscc or "", subject_name=enterprise.name,
         party_role=role, conduct=kind, occurred_on=on.isoformat(), source_ref=f"works.conduct:{event.pk}",
         description=description[:500], org_id=project.organisation_id, project_name=project.name,
+        conduct_label=str(ConductEvent.Kind(kind).label), party_role_label=str(PartyRole(role).label),
     )
     return event
 
