@@ -55,7 +55,7 @@ def test_a_rectification_order_gets_a_working_day_deadline_photos_and_a_conduct_
     summary = selectors.conduct_summary(event.pk)
     assert summary["party_uscc"] == contractor.uscc and summary["party_role"] == "contractor"
     assert summary["occurred_on"] == dt.date(2026, 9, 9) and "补浇" in summary["description"]
-    delivery = EventDelivery.objects.get(event="works.party_conduct", payload__event_id=event.pk)
+    delivery = EventDelivery.objects.filter(event="works.party_conduct", payload__event_id=event.pk).first()
     assert delivery.payload["subject_uscc"] == contractor.uscc and delivery.payload["party_role"] == "contractor"
     assert delivery.payload["conduct"] == "rectification_ordered" and delivery.payload["occurred_on"] == "2026-09-09"
     assert delivery.payload["source_ref"] == f"works.conduct:{event.pk}"
