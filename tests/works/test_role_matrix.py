@@ -3,12 +3,15 @@ it. A refusal changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from tongban.accounts.models import Role
+from tongban.core.models import Press
 from tongban.works import services
 from tongban.works.models import (
     Building,
@@ -67,7 +70,12 @@ OPERATIONS = {
     "fee_assess": ("supervised", lambda a, p: services.fee_assess(actor=a, project_id=p.pk), {"head", "fee"}),
     "fee_settle": ("supervised", lambda a, p: services.fee_settle(
         actor=a, project_id=p.pk, payment_ref="X-1"), {"head", "fee"}),
+    "registration_press": ("submitted_late", lambda a, p: services.registration_press(
+        actor=a, project_id=p.pk, note="督办"), {"watcher"}),
+    "rectification_press": ("rectify_late", lambda a, p: services.rectification_press(
+        actor=a, rectification_id=_rect(p), note="督办"), {"watcher"}),
 }
+LATE = dt.date(2026, 9, 24)  # past the registration limit and the default 10-working-day order
 PERSONAS = ["anonymous", "citizen", "builder", "other_builder", "clerk", "head", "sup", "fee", "watcher",
             "other_station"]
 
@@ -88,14 +96,17 @@ def _snapshot(project):
     project.refresh_from_db()
     return (project.status, project.row_version, Visit.objects.count(), WorksDocument.objects.count(),
             FeeAssessment.objects.count(), Transition.objects.count(), ConductEvent.objects.count(),
+            Press.objects.count(),
             list(Building.objects.filter(project=project).values_list("status", "letter_requested_on")))
 
 
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_role_matrix(operation, persona, people, world, builder, contractor):
+def test_role_matrix(operation, persona, people, world, builder, contractor, settings):
     state, call, allowed = OPERATIONS[operation]
-    project = None if state == "none" else _state(state, world, builder, contractor)
+    project = None if state == "none" else _state(state.removesuffix("_late"), world, builder, contractor)
+    if state.endswith("_late"):
+        settings.TONGBAN_TODAY = LATE
     if project is not None:
         project._sup = world["sup"].pk
     actor = people[persona]

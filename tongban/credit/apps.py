@@ -21,6 +21,7 @@ class CreditConfig(AppConfig):
         events.subscribe("enforcement.revoked", handlers.on_enforcement_revoked)
         events.subscribe("inspection.result_published", handlers.on_inspection_result_published)
         events.subscribe("review.verified", handlers.on_review_verified)
+        events.subscribe("works.party_conduct", handlers.on_works_party_conduct)  # payload only: works is above us
         from tongban.core.calendar_store import CALENDAR_CHANGED
 
         events.subscribe(CALENDAR_CHANGED, tasks.on_calendar_changed)

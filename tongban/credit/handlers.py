@@ -59,3 +59,27 @@ def _date_or_none(value):
         return dt.date.fromisoformat(value) if value else None
     except (TypeError, ValueError):
         return None
+
+
+def on_works_party_conduct(event_id: int, subject_uscc: str = "", subject_name: str = "", party_role: str = "",
+                           conduct: str = "", occurred_on: str = "", source_ref: str = "", org_id: int | None = None,
+                           description: str = "", conduct_label: str = "", party_role_label: str = "",
+                           **_more) -> None:
+    """人防工程建设从业单位信用评价: a party's conduct found in works supervision becomes the
+    practitioner record the evaluation method scores by record type (`works_<conduct>`). The
+    payload carries all of it: credit sits below works and never reads works. Idempotent per
+    source reference (record_create returns the record already made)."""
+    if not (subject_uscc and conduct and org_id):
+        return  # a party without a USCC cannot be evaluated
+    from .models import Source, SubjectKind
+    from .services.records import _date
+
+    services.record_create(
+        source=Source.INSPECTION, source_ref=source_ref or f"works.conduct:{event_id}",
+        subject_kind=SubjectKind.ENTERPRISE, subject_code=subject_uscc, subject_name=subject_name or subject_uscc,
+        organisation_id=org_id, record_type=f"works_{conduct}"[:40],
+        title=f"人防工程质量监督：{conduct_label or conduct}",
+        content=f"{party_role_label or party_role}：{description}".strip("："), decided_on=_date(occurred_on),
+        published=False,  # an evaluation input, not a public 失信 record
+        extra={"party_role": party_role, "works_conduct_id": event_id},
+    )

@@ -75,6 +75,9 @@ def publicity_summary(case_id: int) -> dict:
         "severity_hint": severity,
         "revoked": case.revoked,
         "revoked_reason": case.revoked_reason,
+        # credit counts its 3-working-day withdrawal (§48) from this day, and recounts it when the
+        # calendar changes
+        "revoked_on": case.revoked_on,
     }
 
 

@@ -429,3 +429,53 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} → {self.to_status}"
+
+
+class OnSiteRecord(models.Model):
+    """An on-site record (现场检查记录) made for another module's visit that has no draw or task
+    (e.g. a works supervision visit): the same findings, content-checked files and signature as
+    a 双随机 result, written only by `services.onsite.onsite_record_store`. Not published as a
+    双随机 result; its owner keeps the stage and the outcome."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("来源"), max_length=30)  # "<module>.<kind>", e.g. "works.visit"
+    reference = models.CharField(_("关联事项"), max_length=200, blank=True)  # shown to enforcement
+    number = models.CharField(_("记录编号"), max_length=60, unique=True)
+    subject_name = models.CharField(_("检查对象"), max_length=200)
+    subject_uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    subject_address = models.CharField(_("地址"), max_length=200, blank=True)
+    items_checked = models.TextField(_("检查内容"), blank=True)
+    findings = models.TextField(_("检查情况"))
+    inspected_on = models.DateField(_("检查日期"))
+    signed_name = models.CharField(_("签字人"), max_length=50, blank=True)
+    signature_refused = models.BooleanField(_("拒绝签字"), default=False)
+    refusal_reason = models.CharField(_("拒绝签字情况"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("录入时间"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    handed_over_at = models.DateTimeField(_("移交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("现场检查记录")
+        verbose_name_plural = _("现场检查记录")
+        ordering = ["-inspected_on", "-pk"]
+        constraints = [
+            # A refusal is recorded with what happened; a signature is never both given and refused.
+            models.CheckConstraint(
+                condition=Q(signature_refused=False) | (Q(signed_name="") & ~Q(refusal_reason="")),
+                name="insp_onsite_refusal_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OnSiteFile(models.Model):
+    record = models.ForeignKey(OnSiteRecord, on_delete=models.CASCADE, related_name="files")
+    attachment = models.ForeignKey("core.Attachment", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["record", "pk"]
+
+    def __str__(self) -> str:
+        return self.attachment.original_name

@@ -15,6 +15,7 @@ from .models import (
     DrawStatus,
     Inspection,
     InspectionResult,
+    OnSiteRecord,
     Status,
     WithdrawalRequest,
     WithdrawalStatus,
@@ -109,8 +110,18 @@ def export_row(result: InspectionResult) -> dict:
     }
 
 
-def handover_summary(result_id: int) -> dict:
-    """For enforcement, on inspection.handed_over (contract in the common brief)."""
+def handover_summary(result_id: int | None = None, *, record_id: int | None = None) -> dict:
+    """For enforcement, on inspection.handed_over (contract in the common brief): a 双随机 result
+    (`result_id`) or an on-site record made for another module's visit (`record_id`)."""
+    if record_id is not None:
+        record = OnSiteRecord.objects.get(pk=record_id)
+        return {
+            "org_id": record.organisation_id, "subject_uscc": record.subject_uscc,
+            "subject_name": record.subject_name, "subject_address": record.subject_address,
+            "findings": record.findings, "inspected_on": record.inspected_on,
+            "task_number": record.reference or record.source,
+            "result_number": record.number, "inspector_user_ids": [record.recorded_by_id],
+        }
     result = InspectionResult.objects.select_related("inspection__object", "inspection__task__plan").get(pk=result_id)
     insp = result.inspection
     return {

@@ -98,6 +98,10 @@ class VisitIn(VersionIn):
     requirement: str = ""
     party_role: str = "contractor"
     due_days: int | None = None
+    signed_name: str = ""
+    signature_confirmed: bool = False
+    signature_refused: bool = False
+    refusal_reason: str = ""
 
 
 class VisitOut(Schema):
@@ -172,6 +176,8 @@ def works_visit_record(request, pk: int, payload: VisitIn):
         actor=request.user, project_id=pk, stage=payload.stage, findings=payload.findings, outcome=payload.outcome,
         building_id=payload.building_id, visited_on=payload.visited_on, requirement=payload.requirement,
         party_role=payload.party_role, due_days=payload.due_days, expected_version=payload.row_version,
+        signature={"signed_name": payload.signed_name, "signature_confirmed": payload.signature_confirmed,
+                   "signature_refused": payload.signature_refused, "refusal_reason": payload.refusal_reason},
     )
     return 201, visit
 

@@ -8,11 +8,13 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tongban.core import supervision
 from tongban.core.calendar import SHANGHAI
 from tongban.core.inbox import WorkItem, register, register_counter
 from tongban.core.permissions import has_perm
 
-from .permissions import ACCEPT, LETTER, VISIT
+from .models import Project, Rectification
+from .permissions import ACCEPT, LETTER, VISIT, projects_for
 from .selectors import letters_requested, open_rectifications, registrations_awaiting
 
 INBOX_LIMIT = 30
@@ -62,3 +64,31 @@ def works_counts(actor) -> dict[str, int]:
     if has_perm(actor, LETTER):
         totals["total"] += letters_requested(actor).count()
     return totals
+
+
+# Presses (督办) reach the handlers through core: a registration's press the station staff who
+# accept it, a rectification's press the project's supervisor.
+def _registrations_handled(actor):
+    if not has_perm(actor, ACCEPT):
+        return Project.objects.none()
+    return projects_for(actor).filter(status=Project.Status.SUBMITTED)
+
+
+def _rectifications_handled(actor):
+    if not has_perm(actor, VISIT):
+        return Rectification.objects.none()
+    return Rectification.objects.filter(project__supervisor=actor, status=Rectification.Status.OPEN)
+
+
+supervision.register(supervision.Supervised(
+    model=Project, module="人防工程", handled_by=_registrations_handled,
+    describe=lambda p: (_("督办：%(name)s 报监逾期未受理") % {"name": p.name},
+                        reverse("works:project", args=[p.pk]), p.builder.name),
+    select_related=("builder",),
+))
+supervision.register(supervision.Supervised(
+    model=Rectification, module="人防工程", handled_by=_rectifications_handled,
+    describe=lambda r: (_("督办：%(name)s 整改逾期") % {"name": r.project.name},
+                        reverse("works:project", args=[r.project_id]), r.party.name),
+    select_related=("project", "party"),
+))

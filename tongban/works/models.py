@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.models import Enterprise, Organisation
 from tongban.core.models import Attachment
+from tongban.inspections.models import OnSiteRecord
 from tongban.policies.models import BuildingUse, FeeRuleSet, LandType, ReliefCategory
 
 
@@ -196,8 +197,9 @@ class Stage(models.TextChoices):
 class Visit(models.Model):
     """A supervision visit or check at a stage of the works.
 
-    The record is the works module's own for now; `services.visits.visit_record` is the one place
-    that writes it, so an inspections record can be reused there later."""
+    The on-site record (findings, photos and files, signature) is the inspections module's
+    `OnSiteRecord`, shared with 双随机 inspections; works keeps the stage, the outcome, the
+    equipment check and the rectification order."""
 
     class Outcome(models.TextChoices):
         PASSED = "passed", _("合格")
@@ -209,7 +211,9 @@ class Visit(models.Model):
     stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices)
     visited_on = models.DateField(_("检查日期"))
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    findings = models.TextField(_("检查情况"))
+    record = models.OneToOneField(
+        OnSiteRecord, verbose_name=_("现场检查记录"), on_delete=models.PROTECT, related_name="works_visit",
+    )
     outcome = models.CharField(_("结论"), max_length=12, choices=Outcome.choices)
     equipment_maker = models.ForeignKey(
         Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -226,13 +230,9 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return f"{self.get_stage_display()} {self.visited_on}"
 
-
-class VisitPhoto(models.Model):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
-    attachment = models.ForeignKey(Attachment, on_delete=models.PROTECT, related_name="+")
-
-    def __str__(self) -> str:
-        return f"{self.visit_id} {self.attachment_id}"
+    @property
+    def findings(self) -> str:
+        return self.record.findings
 
 
 class Rectification(models.Model):

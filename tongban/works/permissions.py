@@ -20,6 +20,7 @@ ACCEPT = "works.accept"  # accept or return a registration, assign the superviso
 VISIT = "works.visit"  # record supervision visits, close rectifications
 LETTER = "works.letter"  # single-building letters and the project verification document
 FEE = "works.fee"  # assess the relocation fee, enter reliefs, record payment
+SUPERVISE = "works.supervise"  # press (督办) overdue registrations and rectification orders
 
 for _role in (Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN):
     grant(_role, VIEW)
@@ -27,6 +28,7 @@ grant(Role.CLERK, ACCEPT)
 grant(Role.APPROVER, ACCEPT, LETTER, FEE)
 grant(Role.INSPECTOR, VISIT)
 grant(Role.REVIEWER, FEE)
+grant(Role.SUPERVISOR, SUPERVISE)
 
 STATION_MARK = "质量监督站"  # the supervision station is the agency's unit with this in its name
 

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from tongban.core import timeutil
 from tongban.core.permissions import has_perm
 from tongban.core.standing import standing_bulk
 
 from .models import Building, ConductEvent, Party, Project, Rectification, Stage, Visit
-from .permissions import ACCEPT, FEE, LETTER, VISIT, is_builder, projects_for, rectifications_for
+from .permissions import (
+    ACCEPT,
+    FEE,
+    LETTER,
+    SUPERVISE,
+    VISIT,
+    is_builder,
+    projects_for,
+    rectifications_for,
+)
 
 
 def project_list(actor, *, status: str = "", q: str = "") -> QuerySet[Project]:
@@ -78,6 +88,12 @@ def available_actions(actor, project: Project) -> list[str]:
         return out
     if project.status == S.SUBMITTED and has_perm(actor, ACCEPT):
         out += ["registration_accept", "registration_return"]
+    if has_perm(actor, SUPERVISE):
+        day = timeutil.today()
+        if project.status == S.SUBMITTED and project.registration_due and project.registration_due < day:
+            out.append("registration_press")
+        if project.status == S.SUPERVISED:
+            out.append("rectification_press")  # per order, shown on the overdue ones
     if project.status == S.SUPERVISED:
         if has_perm(actor, VISIT):
             out += ["visit_record", "rectification_close"]
@@ -105,27 +121,4 @@ def conduct_summary(event_id: int) -> dict | None:
         "description": e.description,
         "project_id": e.project_id,
         "org_id": e.project.organisation_id,
-    }
-
-
-def handover_summary(visit_id: int) -> dict | None:
-    """For `works.handed_over(visit_id)`: a finding handed to enforcement."""
-    v = Visit.objects.select_related("project__builder", "project__organisation", "building").filter(pk=visit_id).first()
-    if v is None:
-        return None
-    party = (
-        ConductEvent.objects.filter(visit=v, kind=ConductEvent.Kind.HANDED_OVER).select_related("enterprise").first()
-    )
-    subject = party.enterprise if party else v.project.builder
-    return {
-        "org_id": v.project.organisation_id,
-        "subject_uscc": subject.uscc,
-        "subject_name": subject.name,
-        "subject_address": v.project.address,
-        "findings": v.findings,
-        "inspected_on": v.visited_on,
-        "project_name": v.project.name,
-        "registration_number": v.project.registration_number,
-        "stage": v.stage,
-        "inspector_user_ids": [v.inspector_id],
     }

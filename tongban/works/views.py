@@ -40,8 +40,8 @@ def _detail(request, project: Project) -> dict:
         "buildings": list(project.buildings.all()),
         "parties": selectors.parties_with_standing(project),
         "documents": list(project.documents.select_related("attachment")),
-        "visits": list(project.visits.select_related("building", "inspector", "rectification").prefetch_related(
-            "photos__attachment")),
+        "visits": list(project.visits.select_related("building", "inspector", "rectification", "record")
+                       .prefetch_related("record__files__attachment")),
         "rectifications": list(project.rectifications.select_related("party", "visit")),
         "issued": list(project.issued.select_related("building")),
         "fee": fee_service.current(project),
@@ -174,7 +174,7 @@ def document_download(request, pk: int, doc_id: int):
 def attachment_download(request, pk: int, attachment_id: int):
     project = get_project_for(request.user, pk)
     allowed = set(project.documents.values_list("attachment_id", flat=True)) | set(
-        project.visits.values_list("photos__attachment_id", flat=True)
+        project.visits.values_list("record__files__attachment_id", flat=True)
     )
     if attachment_id not in allowed:
         raise Http404
@@ -225,7 +225,9 @@ STAFF_ACTIONS = {
         actor=r.user, project_id=pk, stage=r.POST.get("stage", ""), findings=r.POST.get("findings", ""),
         outcome=r.POST.get("outcome", ""), building_id=_int(r.POST.get("building_id")),
         requirement=r.POST.get("requirement", ""), party_role=r.POST.get("party_role") or PartyRole.CONTRACTOR,
-        due_days=r.POST.get("due_days") or None, photos=r.FILES.getlist("photos")),
+        due_days=r.POST.get("due_days") or None, photos=r.FILES.getlist("photos"),
+        signature={k: r.POST.get(k, "") for k in ("signed_name", "signature_confirmed", "signature_refused",
+                                                  "refusal_reason")}),
     "rectification_close": lambda r, pk: services.rectification_close(
         actor=r.user, rectification_id=_owned_rect(pk, r.POST.get("rectification_id")), note=r.POST.get("note", "")),
     "building_accept": lambda r, pk: services.building_accept(
@@ -235,6 +237,9 @@ STAFF_ACTIONS = {
     "fee_assess": lambda r, pk: services.fee_assess(
         actor=r.user, project_id=pk, claimed=r.POST.getlist("waiver"), expected_version=r.POST.get("row_version") or None),
     "fee_settle": lambda r, pk: services.fee_settle(actor=r.user, project_id=pk, payment_ref=r.POST.get("payment_ref", "")),
+    "registration_press": lambda r, pk: services.registration_press(actor=r.user, project_id=pk, note=r.POST.get("note", "")),
+    "rectification_press": lambda r, pk: services.rectification_press(
+        actor=r.user, rectification_id=_owned_rect(pk, r.POST.get("rectification_id")), note=r.POST.get("note", "")),
 }
 DONE = {
     "accept": _("已受理报监，已出具监督计划书并核定易地建设费。"),
@@ -245,6 +250,8 @@ DONE = {
     "verify": _("已出具竣工验收核实文件。"),
     "fee_assess": _("易地建设费已重新核定。"),
     "fee_settle": _("已登记缴款。"),
+    "registration_press": _("已督办，受理人员将在待办中看到。"),
+    "rectification_press": _("已督办，监督员将在待办中看到。"),
 }
 
 

@@ -245,11 +245,12 @@ def on_appeal_referred(appeal_id: int) -> None:
         case_from_appeal(summary)
 
 
-def on_inspection_handed_over(result_id: int) -> None:
-    """Subscriber of "inspection.handed_over": reload the finding through inspections' selector."""
+def on_inspection_handed_over(result_id: int | None = None, record_id: int | None = None) -> None:
+    """Subscriber of "inspection.handed_over": reload the finding through inspections' selector
+    (a 双随机 result, or an on-site record of another module's visit, e.g. works supervision)."""
     from tongban.inspections.selectors import handover_summary  # lazy: inspections sits below us
 
-    case_from_handover(result_id, handover_summary(result_id))
+    case_from_handover(result_id or record_id, handover_summary(result_id, record_id=record_id))
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from .draws import (
     draw_void_request,
     freeze,
 )
+from .onsite import clean_signature, onsite_hand_over, onsite_record_store
 from .plans import plan_create, plan_file, task_create
 from .work import (
     HANDED_OVER,
@@ -41,6 +42,7 @@ __all__ = [
     "RESULT_PUBLISHED",
     "YEARLY_CAP",
     "capped_objects",
+    "clean_signature",
     "conflict_declare",
     "draw_commit",
     "draw_seed",
@@ -56,6 +58,8 @@ __all__ = [
     "item_publish",
     "object_import",
     "object_save",
+    "onsite_hand_over",
+    "onsite_record_store",
     "plan_create",
     "plan_file",
     "recompute_publication_dues",

@@ -42,6 +42,7 @@ from ._common import (
     transition,
 )
 from .draws import capped_objects
+from .onsite import clean_signature
 
 HANDED_OVER = "inspection.handed_over"
 RESULT_PUBLISHED = "inspection.result_published"
@@ -153,23 +154,17 @@ def _clean_record(inspection: Inspection, data: dict) -> dict:
             errors["rectification_due"] = ["责令整改的，请规定整改期限。"]
         elif due <= inspected_on:
             errors["rectification_due"] = ["整改期限应晚于检查日期。"]
-    signed = (data.get("signed_name") or "").strip()
-    refused = bool(data.get("signature_refused"))
-    reason = (data.get("refusal_reason") or "").strip()
-    if result_class == ResultClass.NOT_FOUND and not signed:
-        refused, reason = True, reason or "未找到检查对象，无人签字"
-    if refused:
-        if not reason:
-            errors["refusal_reason"] = ["检查对象拒绝签字的，请记录拒签情况。"]
-        signed = ""
-    elif not signed or not data.get("signature_confirmed"):
-        errors["signed_name"] = ["请由检查对象的负责人输入姓名并勾选确认；拒绝签字的请选择“拒绝签字”并记录情况。"]
+    if result_class == ResultClass.NOT_FOUND and not (data.get("signed_name") or "").strip():
+        data = {**data, "signature_refused": True,
+                "refusal_reason": (data.get("refusal_reason") or "").strip() or "未找到检查对象，无人签字"}
+    signature, signature_errors = clean_signature(data, required=True)
+    errors.update(signature_errors)
     if errors:
         raise ValidationError(errors)
     return {"result_class": result_class, "items_checked": items, "findings": findings, "inspected_on": inspected_on,
             "rectification": rectification if result_class == ResultClass.RECTIFY else "",
             "rectification_due": due if result_class == ResultClass.RECTIFY else None,
-            "signed_name": signed[:50], "signature_refused": refused, "refusal_reason": reason[:200]}
+            **signature}
 
 
 @transaction.atomic

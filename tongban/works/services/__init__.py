@@ -3,6 +3,7 @@
 from ._common import RECTIFICATION_DAYS_DEFAULT, REGISTRATION_DAYS_DEFAULT, SINGLE_BUILDING_BASIS
 from .completion import building_accept, building_request, missing_for_verification, project_verify
 from .fees import fee_assess, fee_settle
+from .presses import rectification_press, registration_press
 from .projects import (
     REGISTRATION_DOCUMENTS,
     project_create,
@@ -28,7 +29,9 @@ __all__ = [
     "project_create",
     "project_verify",
     "rectification_close",
+    "rectification_press",
     "registration_accept",
+    "registration_press",
     "registration_return",
     "registration_submit",
     "supervisor_choices",

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from tongban.accounts.models import Enterprise, User
-from tongban.core import attachments, clocks
+from tongban.core import attachments, clocks, supervision
 from tongban.core.notifications import notify
 from tongban.core.permissions import ROLE_PERMISSIONS
 from tongban.core.validators import validate_uscc
@@ -192,6 +192,7 @@ def registration_return(*, actor, project_id: int, reason: str, expected_version
     project.status = Project.Status.RETURNED
     project.returned_reason = reason
     project.warning = ""
+    supervision.resolve(project, actor=actor)  # acting on the registration answers its presses
     transition(project, actor=actor, action="registration_return", from_status=Project.Status.SUBMITTED,
                note=reason, fields=["status", "returned_reason", "warning"])
     _tell_builder(project, f"人防工程报监被退回补正：{project.name}", reason)
@@ -216,6 +217,7 @@ def registration_accept(*, actor, project_id: int, supervisor_id: int,
     project.supervisor = supervisor
     project.warning = ""
     project.registration_number = number(project, "registration", "人防质监登", day)
+    supervision.resolve(project, actor=actor)
     transition(project, actor=actor, action="registration_accept", from_status=Project.Status.SUBMITTED,
                fields=["status", "accepted_on", "supervisor", "warning", "registration_number"],
                changes={"registration_number": project.registration_number, "supervisor": supervisor.pk,

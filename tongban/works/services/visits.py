@@ -9,7 +9,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from tongban.core import attachments, clocks, events
+from tongban.accounts.models import Enterprise
+from tongban.core import clocks, events, supervision
+from tongban.inspections.services import onsite_hand_over, onsite_record_store
 
 from ..models import (
     ApprovedMaker,
@@ -21,13 +23,13 @@ from ..models import (
     Rectification,
     Stage,
     Visit,
-    VisitPhoto,
 )
 from ..permissions import VISIT, get_project_for
 from ._common import RECTIFICATION_DAYS_DEFAULT, cal, check_from, check_version, today, transition
 
-PARTY_CONDUCT = "works.party_conduct"  # (event_id) — credit's practitioner evaluation may subscribe
-HANDED_OVER = "works.handed_over"  # (visit_id) — enforcement may open a case from it
+PARTY_CONDUCT = "works.party_conduct"  # (event_id, …what credit needs) — credit's practitioner evaluation
+# Hand-over uses the inspections module's event (record_id): enforcement opens the case from it.
+HANDED_OVER = "inspection.handed_over"
 MAX_PHOTOS = 12
 
 
@@ -37,7 +39,14 @@ def record_conduct(project: Project, *, enterprise_id: int, role: str, kind: str
         project=project, enterprise_id=enterprise_id, party_role=role, kind=kind, occurred_on=on,
         description=description, visit=visit,
     )
-    events.publish(PARTY_CONDUCT, event_id=event.pk)
+    enterprise = Enterprise.objects.only("uscc", "name").get(pk=enterprise_id)
+    # The payload carries everything credit needs, so credit (below works) never reads works.
+    events.publish(
+        PARTY_CONDUCT, event_id=event.pk, subject_uscc=enterprise.uscc or "", subject_name=enterprise.name,
+        party_role=role, conduct=kind, occurred_on=on.isoformat(), source_ref=f"works.conduct:{event.pk}",
+        description=description[:500], org_id=project.organisation_id, project_name=project.name,
+        conduct_label=str(ConductEvent.Kind(kind).label), party_role_label=str(PartyRole(role).label),
+    )
     return event
 
 
@@ -46,25 +55,31 @@ def approved_maker(enterprise_id: int, on: dt.date) -> ApprovedMaker | None:
 
 
 def store_record(project: Project, *, actor, building: Building | None, stage: str, on: dt.date,
-                 findings: str, outcome: str, maker_id: int | None, approved: bool | None, photos) -> Visit:
-    """The one place a visit record is written. Seam: when the inspections module's on-site record
-    can be reused, create it here and link it instead of keeping the findings on the visit."""
-    visit = Visit.objects.create(
-        project=project, building=building, stage=stage, visited_on=on, inspector=actor,
-        findings=findings, outcome=outcome, equipment_maker_id=maker_id, equipment_approved=approved,
+                 findings: str, outcome: str, maker_id: int | None, approved: bool | None, photos,
+                 signature: dict | None = None, subject=None) -> Visit:
+    """The one place a visit is written: the on-site record is the inspections module's
+    (findings, photos content-checked and hashed, signature), the visit links it."""
+    subject = subject or project.builder
+    label = Stage(stage).label
+    record = onsite_record_store(
+        actor=actor, organisation=project.organisation, source="works.visit",
+        reference=f"{project.registration_number or project.name} · {label}",
+        subject_name=subject.name, subject_uscc=subject.uscc or "", subject_address=project.address,
+        findings=findings, inspected_on=on, items_checked=f"人防工程质量监督（{label}）",
+        signature=signature, files=photos,
     )
-    for i, upload in enumerate(photos):
-        VisitPhoto.objects.create(
-            visit=visit, attachment=attachments.store(upload, actor=actor, label=f"现场照片 {i + 1}")
-        )
-    return visit
+    return Visit.objects.create(
+        project=project, building=building, stage=stage, visited_on=on, inspector=actor, record=record,
+        outcome=outcome, equipment_maker_id=maker_id, equipment_approved=approved,
+    )
 
 
 @transaction.atomic
 def visit_record(*, actor, project_id: int, stage: str, findings: str, outcome: str,
                  building_id: int | None = None, visited_on: dt.date | None = None,
                  requirement: str = "", party_role: str = PartyRole.CONTRACTOR,
-                 due_days: int | None = None, photos=(), expected_version: int | None = None) -> Visit:
+                 due_days: int | None = None, photos=(), signature: dict | None = None,
+                 expected_version: int | None = None) -> Visit:
     project = get_project_for(actor, project_id, perm=VISIT, for_update=True)
     check_from(project, (Project.Status.SUPERVISED,), "记录监督检查")
     check_version(project, expected_version)
@@ -127,7 +142,8 @@ def visit_record(*, actor, project_id: int, stage: str, findings: str, outcome: 
     if errors:
         raise ValidationError(errors)
     visit = store_record(project, actor=actor, building=building, stage=stage, on=on, findings=findings,
-                         outcome=outcome, maker_id=maker_id, approved=approved, photos=photos)
+                         outcome=outcome, maker_id=maker_id, approved=approved, photos=photos,
+                         signature=signature, subject=responsible.enterprise if responsible else None)
     for party in unapproved:
         record_conduct(project, enterprise_id=party.enterprise_id, role=PartyRole.EQUIPMENT_MAKER,
                        kind=ConductEvent.Kind.UNAPPROVED_EQUIPMENT, on=on, visit=visit,
@@ -145,7 +161,7 @@ def visit_record(*, actor, project_id: int, stage: str, findings: str, outcome: 
         record_conduct(project, enterprise_id=responsible.enterprise_id, role=responsible.role,
                        kind=ConductEvent.Kind.HANDED_OVER, on=on, visit=visit,
                        description=f"{project.name}（{visit.get_stage_display()}）：{findings}；移交执法。")
-        events.publish(HANDED_OVER, visit_id=visit.pk)
+        onsite_hand_over(visit.record)
     if building is not None and stage == Stage.COMPLETION and outcome == Visit.Outcome.PASSED:
         building.status = Building.Status.PASSED
         building.passed_on = on
@@ -176,6 +192,7 @@ def rectification_close(*, actor, rectification_id: int, note: str) -> Rectifica
     day = today()
     rect.status, rect.done_on, rect.done_note, rect.warning = Rectification.Status.DONE, day, note, ""
     rect.save(update_fields=["status", "done_on", "done_note", "warning"])
+    supervision.resolve(rect, actor=actor)  # closing the order answers its presses
     if day <= rect.due_on:
         record_conduct(project, enterprise_id=rect.party_id, role=rect.party_role,
                        kind=ConductEvent.Kind.RECTIFICATION_DONE, on=day, visit=rect.visit,
