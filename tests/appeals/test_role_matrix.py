@@ -51,7 +51,7 @@ def _article(people):
 
 
 SUBJECT = {"subject_kind": "enterprise", "subject_name": "某人防工程物业公司",
-           "subject_uscc": make_uscc("9", "1", "410100", "MA0RF0001")}
+           "subject_uscc": make_uscc("9", "1", "410100", "MA0RF001")}
 
 TICKET = {"ticket": "12345-0001", "kind": "consultation", "content": "易地建设费怎么交？", "phone": "13900001111"}
 
