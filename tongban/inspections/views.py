@@ -8,7 +8,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -32,6 +32,7 @@ from .models import (
     ObjectKind,
     ResultClass,
     Status,
+    Transition,
     WithdrawalRequest,
 )
 from .permissions import get_draw_for, get_inspection_for, get_task_for, is_member, tasks_for
@@ -115,7 +116,9 @@ def plan_ratio_keys():
 @requires("inspections.view")
 def task_detail(request, pk: int):
     task = get_task_for(request.user, pk)
-    draws = list(task.draws.order_by("sequence").select_related("entered_by", "confirmed_by", "void_requested_by"))
+    refusals = Prefetch("transitions", queryset=Transition.objects.filter(action="void_refuse"), to_attr="refusals")
+    draws = list(task.draws.order_by("sequence").select_related("entered_by", "confirmed_by", "void_requested_by")
+                 .prefetch_related(refusals))
     inspections = task.inspections.exclude(status=Status.CANCELLED).select_related("object").prefetch_related(
         "members__user")
     return render(request, "inspections/task.html", {
@@ -146,6 +149,9 @@ def draw_act(request, pk: int, action: str):
              "作废申请已提交，待负责人批准。")
     elif action == "void_approve":
         _run(request, lambda: services.draw_void_approve(actor=user, draw_id=pk), "抽取已作废（仍保留公示）。")
+    elif action == "void_refuse":
+        _run(request, lambda: services.draw_void_refuse(actor=user, draw_id=pk, reason=post.get("reason", "")),
+             "作废申请已驳回，原抽取继续有效。")
     return redirect("inspections:task", draw.task_id)
 
 

@@ -283,3 +283,23 @@ def draw_void_approve(*, actor, draw_id: int) -> Draw:
         transition(insp, action="cancel", to=Status.CANCELLED, actor=actor, note=draw.void_reason)
     transition(draw, action="void", to=DrawStatus.VOIDED, actor=actor, note=draw.void_reason)
     return draw
+
+
+@transaction.atomic
+def draw_void_refuse(*, actor, draw_id: int, reason: str) -> Draw:
+    """The head refuses a void request with a reason: the draw stays in force (its status, result
+    and inspections are untouched), the refusal is kept in the draw's history and the audit log,
+    and a new request may be made later."""
+    draw = get_draw_for(actor, draw_id, for_update=True)
+    _scoped(actor, draw.task.plan.organisation, "inspections.approve")
+    check_from(draw, LIVE, "驳回作废申请")
+    if not draw.void_requested_by_id:
+        raise Conflict("尚无作废申请。", code="no_request")
+    if draw.void_requested_by_id == actor.pk:
+        raise Conflict("作废申请须由申请人以外的负责人审查。", code="same_person")
+    if not reason.strip():
+        raise ValidationError({"reason": ["请写明驳回理由。"]})
+    request = {"request_reason": draw.void_reason, "requested_by": draw.void_requested_by_id}
+    draw.void_reason, draw.void_requested_by = "", None
+    transition(draw, action="void_refuse", to=draw.status, actor=actor, note=reason.strip()[:500], data=request)
+    return draw
