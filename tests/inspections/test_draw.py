@@ -264,3 +264,19 @@ def test_a_void_request_can_be_refused_with_a_reason_and_the_draw_stays_in_force
     services.draw_void_request(actor=second_head, draw_id=draw.pk, reason="再次申请")
     with pytest.raises(Conflict, match="申请人以外"):
         services.draw_void_refuse(actor=second_head, draw_id=draw.pk, reason="撤回")
+
+
+def test_an_inspector_at_the_workload_cap_is_never_drawn_and_the_verifier_agrees(task, admin, witness, office,
+                                                                                  inspectors, tmp_path, settings):
+    from .factories import make_item, make_task
+
+    settings.TONGBAN_INSPECTIONS_INSPECTOR_CAP = 1
+    first = run_draw(admin, witness, task)
+    busy = {f"ins:{i}" for team in first.result["teams"].values() for i in team}
+    assert busy
+    other = make_task(admin, office, make_item(admin, office, code="RF-002"), ratios={"medium": "1"})
+    second = run_draw(admin, witness, other)  # same period: the first task's teams are at the cap
+    frozen = {i for i, _specs in second.frozen["inspectors"]}
+    assert frozen == {f"ins:{u.pk}" for u in inspectors} - busy
+    assert not busy & {i for team in (second.result["teams"] or {}).values() for i in team}
+    assert redraw(second, tmp_path).returncode == 0

@@ -118,7 +118,7 @@ def rank_keys(seed_hex: str, label: str, ids: list[str]) -> list[bytes]:
 def ranked(seed_hex: str, label: str, ids: Iterable[str]) -> list[str]:
     """All ids ordered by rank (smallest first)."""
     ids = list(ids)
-    return [item for _, item in sorted(zip(rank_keys(seed_hex, label, ids), ids))]
+    return [item for _, item in sorted(zip(rank_keys(seed_hex, label, ids), ids, strict=True))]
 
 
 def select(seed_hex: str, label: str, ids: Iterable[str], k: int) -> list[str]:
@@ -138,9 +138,9 @@ def select(seed_hex: str, label: str, ids: Iterable[str], k: int) -> list[str]:
             small_keys = list(compress(keys, map(low, keys)))
             if len(small_keys) >= k:
                 small_ids = compress(ids, map(low, keys))
-                return [item for _, item in sorted(zip(small_keys, small_ids))[:k]]
+                return [item for _, item in sorted(zip(small_keys, small_ids, strict=True))[:k]]
     # (rank, id) pairs compare by rank, then by id: the same order as sorting the whole stratum.
-    return [item for _, item in heapq.nsmallest(k, zip(keys, ids))]
+    return [item for _, item in heapq.nsmallest(k, zip(keys, ids, strict=True))]
 
 
 def select_eligible(
