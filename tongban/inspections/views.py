@@ -18,7 +18,7 @@ from tongban.accounts.selectors import valid_certificate
 from tongban.catalog.documents import FontUnavailable
 from tongban.core import timeutil
 from tongban.core.errors import Conflict, errors_text
-from tongban.core.permissions import has_perm, require_applicant, requires, scope_q
+from tongban.core.permissions import has_perm, in_scope, require_applicant, requires, scope_q
 
 from . import documents, selectors, services
 from .models import (
@@ -35,7 +35,14 @@ from .models import (
     Transition,
     WithdrawalRequest,
 )
-from .permissions import get_draw_for, get_inspection_for, get_task_for, is_member, tasks_for
+from .permissions import (
+    get_draw_for,
+    get_inspection_for,
+    get_task_for,
+    inspections_for,
+    is_member,
+    tasks_for,
+)
 
 
 def _run(request, func, ok: str):
@@ -119,11 +126,14 @@ def task_detail(request, pk: int):
     refusals = Prefetch("transitions", queryset=Transition.objects.filter(action="void_refuse"), to_attr="refusals")
     draws = list(task.draws.order_by("sequence").select_related("entered_by", "confirmed_by", "void_requested_by")
                  .prefetch_related(refusals))
-    inspections = task.inspections.exclude(status=Status.CANCELLED).select_related("object").prefetch_related(
-        "members__user")
+    # A joint task's partner department sees its own part: the inspections its officers are on.
+    inspections = inspections_for(request.user).filter(task=task).exclude(status=Status.CANCELLED).select_related(
+        "object").prefetch_related("members__user__organisation")
+    lead = in_scope(request.user, task.plan.organisation)
     return render(request, "inspections/task.html", {
-        "task": task, "draws": draws, "inspections": inspections, "user_perms": {
-            p: has_perm(request.user, f"inspections.{p}") for p in ("manage", "draw", "approve")},
+        "task": task, "draws": draws, "inspections": inspections, "lead": lead,
+        "partners": list(task.partners.all()), "user_perms": {
+            p: lead and has_perm(request.user, f"inspections.{p}") for p in ("manage", "draw", "approve")},
         "live": next((d for d in draws if d.status != DrawStatus.VOIDED), None), "today": timeutil.today()})
 
 
