@@ -13,8 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.models import Role, User
-from tongban.accounts.selectors import valid_certificate
+from tongban.accounts.models import EnforcementCertificate, Role, User
 from tongban.catalog.documents import FontUnavailable
 from tongban.core import timeutil
 from tongban.core.errors import Conflict, errors_text
@@ -207,7 +206,14 @@ def _directory_context(user):
     inspectors = User.objects.filter(scope_q(user), roles__role=Role.INSPECTOR).distinct().select_related("organisation")
     today = timeutil.today()
     profiles = {p.user_id: p for p in InspectorProfile.objects.filter(user__in=inspectors)}
-    rows = [(u, profiles.get(u.pk), valid_certificate(u, on=today)) for u in inspectors[:200]]
+    users = list(inspectors[:200])
+    # One query for every listed officer's valid 行政执法证 (the same pick as valid_certificate:
+    # unrevoked, valid today, the latest expiry wins).
+    certificates = {}
+    for cert in EnforcementCertificate.objects.filter(user__in=users, revoked_at__isnull=True, valid_from__lte=today,
+                                                      valid_until__gte=today).order_by("user_id", "valid_until", "pk"):
+        certificates[cert.user_id] = cert
+    rows = [(u, profiles.get(u.pk), certificates.get(u.pk)) for u in users]
     return {"items": InspectionItem.objects.filter(scope_q(user)), "kinds": ObjectKind.choices, "methods": Method.choices,
             "objects": InspectionObject.objects.filter(scope_q(user)).annotate(
                 visits=Count("inspections", filter=~Q(inspections__status=Status.CANCELLED))).order_by("kind", "name")[:200],
