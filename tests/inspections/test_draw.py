@@ -272,7 +272,7 @@ def test_an_inspector_at_the_workload_cap_is_never_drawn_and_the_verifier_agrees
 
     settings.TONGBAN_INSPECTIONS_INSPECTOR_CAP = 1
     first = run_draw(admin, witness, task)
-    busy = {f"ins:{i}" for team in first.result["teams"].values() for i in team}
+    busy = {i for team in first.result["teams"].values() for i in team}
     assert busy
     other = make_task(admin, office, make_item(admin, office, code="RF-002"), ratios={"medium": "1"})
     second = run_draw(admin, witness, other)  # same period: the first task's teams are at the cap
