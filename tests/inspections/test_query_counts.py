@@ -1,6 +1,8 @@
 """The module's list pages cost the same number of queries with one row as with many: tasks and
 plans, the directory (items, objects, inspectors) and the public results."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -35,7 +37,8 @@ def test_staff_list_pages_do_not_grow_with_rows(client, task, admin, office, pin
     urls = ["/inspections/", "/inspections/directory/", f"/inspections/plans/{task.plan_id}/"]
     before = {url: _queries(client, url) for url in urls}
     for n in range(3):  # more plans and tasks, items, objects and inspectors
-        make_task(admin, office, make_item(admin, office, code=f"RF-1{n}"), year=2027 + n)
+        make_task(admin, office, make_item(admin, office, code=f"RF-1{n}"), year=2027 + n,
+                  start=dt.date(2027 + n, 3, 2))
     enterprise_objects(admin, office, 5)
     for name in ("甲", "乙", "丙", "丁", "戊"):
         inspector(office, f"新{name}")
