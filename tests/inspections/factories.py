@@ -50,11 +50,12 @@ def make_item(admin, org, *, specialties=(), code="RF-001"):
     return services.item_publish(actor=admin, item_id=item.pk)
 
 
-def make_task(admin, org, item, *, ratios=None, year=2026, start=DAY, end=None, per_object=2):
+def make_task(admin, org, item, *, ratios=None, year=2026, start=DAY, end=None, per_object=2, partners=()):
     plan = services.plan_create(actor=admin, organisation=org, year=year, title=f"{year}年度双随机抽查计划{item.pk}")
     task = services.task_create(actor=admin, plan_id=plan.pk, item_id=item.pk, name="人防工程维护管理专项抽查",
                                 period_start=start, period_end=end or start + dt.timedelta(days=30),
-                                ratios=ratios or {"medium": "0.5"}, inspectors_per_object=per_object)
+                                ratios=ratios or {"medium": "0.5"}, inspectors_per_object=per_object,
+                                partner_ids=[o.pk for o in partners])
     services.plan_file(actor=admin, plan_id=plan.pk)
     return task
 

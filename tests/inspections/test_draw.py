@@ -237,3 +237,46 @@ def test_the_draw_file_is_public_and_the_api_returns_it(task, admin, witness, cl
     body = client.get(f"/api/v1/inspections/draws/{draw.pk}").json()
     assert body["file"]["commitment"] == draw.commitment and body["file"]["seed"] == draw.seed
     assert client.get(f"/inspections/public/draws/{draw.pk}.json").json() == selectors.draw_file(draw)
+
+
+def test_a_void_request_can_be_refused_with_a_reason_and_the_draw_stays_in_force(task, admin, head, witness, client):
+    from tongban.accounts.models import Role
+    from tongban.core.models import AuditEvent
+
+    from ..factories import StaffFactory
+
+    draw = run_draw(admin, witness, task)
+    services.draw_void_request(actor=admin, draw_id=draw.pk, reason="想换一批企业")
+    with pytest.raises(ValidationError):
+        services.draw_void_refuse(actor=head, draw_id=draw.pk, reason="  ")
+    services.draw_void_refuse(actor=head, draw_id=draw.pk, reason="理由不成立，抽取结果有效")
+    draw.refresh_from_db()
+    assert draw.status == DrawStatus.DRAWN and not draw.void_requested_by_id
+    assert Inspection.objects.filter(draw=draw, status=Status.ASSIGNED).count() == len(draw.result["teams"])
+    with pytest.raises(Conflict, match="尚无作废申请"):
+        services.draw_void_approve(actor=head, draw_id=draw.pk)
+    assert AuditEvent.objects.filter(action="inspections.draw.void_refuse", object_id=str(draw.pk)).exists()
+    client.force_login(head)
+    page = client.get(f"/inspections/tasks/{task.pk}/").content.decode()
+    assert "理由不成立，抽取结果有效" in page and "批准作废" not in page
+    # The one who asked cannot refuse (or approve) their own request.
+    second_head = StaffFactory(organisation=task.plan.organisation, roles=[Role.APPROVER])
+    services.draw_void_request(actor=second_head, draw_id=draw.pk, reason="再次申请")
+    with pytest.raises(Conflict, match="申请人以外"):
+        services.draw_void_refuse(actor=second_head, draw_id=draw.pk, reason="撤回")
+
+
+def test_an_inspector_at_the_workload_cap_is_never_drawn_and_the_verifier_agrees(task, admin, witness, office,
+                                                                                  inspectors, tmp_path, settings):
+    from .factories import make_item, make_task
+
+    settings.TONGBAN_INSPECTIONS_INSPECTOR_CAP = 1
+    first = run_draw(admin, witness, task)
+    busy = {i for team in first.result["teams"].values() for i in team}
+    assert busy
+    other = make_task(admin, office, make_item(admin, office, code="RF-002"), ratios={"medium": "1"})
+    second = run_draw(admin, witness, other)  # same period: the first task's teams are at the cap
+    frozen = {i for i, _specs in second.frozen["inspectors"]}
+    assert frozen == {f"ins:{u.pk}" for u in inspectors} - busy
+    assert not busy & {i for team in (second.result["teams"] or {}).values() for i in team}
+    assert redraw(second, tmp_path).returncode == 0

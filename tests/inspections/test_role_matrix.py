@@ -24,6 +24,10 @@ def _state(insp):
 
 
 def _at(state, insp, head):
+    if state == "void_requested":
+        services.draw_void_request(actor=_requester(insp), draw_id=insp.draw_id,
+                                   reason="名录库漏录")  # by the administrator who committed
+        return insp
     if state in ("approved", "notified", "recorded"):
         services.inspection_approve(actor=head, inspection_id=insp.pk)
     if state in ("notified", "recorded"):
@@ -32,6 +36,12 @@ def _at(state, insp, head):
         services.inspection_record_submit(actor=insp.members.first().user, inspection_id=insp.pk, data={
             "items_checked": "x", "result_class": "no_issue", "signed_name": "某", "signature_confirmed": True})
     return insp
+
+
+def _requester(insp):
+    from tongban.inspections.models import Transition
+
+    return Transition.objects.get(draw_id=insp.draw_id, action="commit").actor
 
 
 def _result(insp):
@@ -50,6 +60,8 @@ OPERATIONS = {
               {"supervisor"}),
     "void_request": ("assigned", lambda a, i: services.draw_void_request(actor=a, draw_id=i.draw_id, reason="漏录"),
                      {"admin", "head"}),
+    "void_refuse": ("void_requested", lambda a, i: services.draw_void_refuse(actor=a, draw_id=i.draw_id,
+                                                                             reason="理由不成立"), {"head"}),
     "withdraw": ("assigned", lambda a, i: services.withdrawal_request(
         actor=a, inspection_id=i.pk, inspector_id=i.members.first().user_id, reasons="亲属"), {"company"}),
 }

@@ -29,6 +29,7 @@ import json
 import math
 from collections.abc import Callable, Iterable
 from fractions import Fraction
+from itertools import compress
 
 ALGORITHM = "tongban-draw-1"
 
@@ -90,31 +91,56 @@ def sample_size(n: int, ratio) -> int:
     return min(n, math.ceil(n * r))
 
 
+def _encoded(ids) -> list[bytes]:
+    """Every id as UTF-8 bytes, encoded in one call: a million ``str.encode`` calls cost more than
+    the hashing. Joining on a newline is safe only when no id holds one (then encode one by one)."""
+    ids = ids if isinstance(ids, list) else list(ids)
+    joined = "\n".join(ids)
+    parts = joined.encode("utf-8").split(b"\n")
+    if len(parts) != len(ids):
+        return [item.encode("utf-8") for item in ids]
+    return parts
+
+
+def rank_keys(seed_hex: str, label: str, ids: list[str]) -> list[bytes]:
+    """``rank(seed_hex, label, id)`` for every id, in order. The shared prefix is hashed once and
+    copied (SHA-256 keeps the state after its first 64-byte block), which halves the work per id."""
+    copy = hashlib.sha256(f"{seed_hex}|{label}|".encode()).copy
+    keys = []
+    append = keys.append
+    for item in _encoded(ids):
+        h = copy()
+        h.update(item)
+        append(h.digest())
+    return keys
+
+
 def ranked(seed_hex: str, label: str, ids: Iterable[str]) -> list[str]:
     """All ids ordered by rank (smallest first)."""
-    prefix = hashlib.sha256(f"{seed_hex}|{label}|".encode())
-    keyed = []
-    for item in ids:
-        h = prefix.copy()
-        h.update(item.encode("utf-8"))
-        keyed.append((h.digest(), item))
-    keyed.sort()
-    return [item for _, item in keyed]
+    ids = list(ids)
+    return [item for _, item in sorted(zip(rank_keys(seed_hex, label, ids), ids, strict=True))]
 
 
 def select(seed_hex: str, label: str, ids: Iterable[str], k: int) -> list[str]:
     """The k ids with the smallest ranks, in rank order (a stratum's sample)."""
     if k <= 0:
         return []
-    prefix = hashlib.sha256(f"{seed_hex}|{label}|".encode())
-
-    def keyed():
-        for item in ids:
-            h = prefix.copy()
-            h.update(item.encode("utf-8"))
-            yield (h.digest(), item)
-
-    return [item for _, item in heapq.nsmallest(k, keyed())]
+    ids = list(ids)
+    keys = rank_keys(seed_hex, label, ids)
+    n = len(ids)
+    if k < n:
+        # Ranks are uniform 256-bit numbers, so about k·(1 + a margin) of them fall below this
+        # bound; keeping only those (a C-level pass, no Python per id) loses nothing when at least
+        # k remain, because every rank left out is larger than all of them. Otherwise fall back.
+        want = k + 4 * math.isqrt(k) + 16
+        if want < n:
+            low = ((want << 256) // n).to_bytes(32, "big").__gt__
+            small_keys = list(compress(keys, map(low, keys)))
+            if len(small_keys) >= k:
+                small_ids = compress(ids, map(low, keys))
+                return [item for _, item in sorted(zip(small_keys, small_ids, strict=True))[:k]]
+    # (rank, id) pairs compare by rank, then by id: the same order as sorting the whole stratum.
+    return [item for _, item in heapq.nsmallest(k, zip(keys, ids, strict=True))]
 
 
 def select_eligible(

@@ -32,7 +32,9 @@ def tasks_for(actor) -> QuerySet[InspectionTask]:
         return InspectionTask.objects.all()
     # Inspectors of a station below the office see the tasks they are drawn for.
     mine = InspectionTask.objects.filter(inspections__members__user=actor).values("pk")
-    return InspectionTask.objects.filter(Q(scope_q(actor, "plan__organisation")) | Q(pk__in=mine))
+    # 综合查一次: staff of a partner department see the joint task in their own scope.
+    joint = InspectionTask.objects.filter(scope_q(actor, "partners")).values("pk")
+    return InspectionTask.objects.filter(Q(scope_q(actor, "plan__organisation")) | Q(pk__in=mine) | Q(pk__in=joint))
 
 
 def inspections_for(actor) -> QuerySet[Inspection]:
@@ -45,10 +47,28 @@ def inspections_for(actor) -> QuerySet[Inspection]:
         if not has_perm(actor, "inspections.view"):
             return Inspection.objects.none()
         mine = Inspection.objects.filter(members__user=actor).values("pk")
-        return Inspection.objects.filter(Q(scope_q(actor, "task__plan__organisation")) | Q(pk__in=mine))
+        return Inspection.objects.filter(Q(scope_q(actor, "task__plan__organisation")) | Q(pk__in=mine)
+                                         | Q(pk__in=partner_part(actor)))
     if getattr(actor, "enterprise_id", None):
         return Inspection.objects.filter(object__enterprise_id=actor.enterprise_id).exclude(status="cancelled")
     return Inspection.objects.none()
+
+
+def partner_part(actor) -> QuerySet[Inspection]:
+    """综合查一次: a partner department's part of a joint task — the inspections of joint tasks
+    (partnered by an organisation in the actor's subtree) on which one of its own officers is."""
+    if not getattr(actor, "is_staff_member", False) or actor.organisation_id is None:
+        return Inspection.objects.none().values("pk")
+    return Inspection.objects.filter(scope_q(actor, "task__partners"), members__active=True,
+                                     **{"members__user__organisation__path__startswith": actor.organisation.path}
+                                     ).values("pk")
+
+
+def acts_on(actor, inspection: Inspection) -> bool:
+    """In the lead organisation's scope, or a partner department acting on its part."""
+    if in_scope(actor, inspection.task.plan.organisation):
+        return True
+    return partner_part(actor).filter(pk=inspection.pk).exists()
 
 
 def get_task_for(actor, pk: int, *, perm: str | None = None) -> InspectionTask:

@@ -20,7 +20,7 @@ from .models import (
     WithdrawalRequest,
     WithdrawalStatus,
 )
-from .permissions import inspections_for, tasks_for
+from .permissions import inspections_for, partner_part, tasks_for
 
 # --- published draws ---------------------------------------------------------------------------
 
@@ -154,7 +154,9 @@ def my_inspections(actor) -> QuerySet[Inspection]:
 
 
 def awaiting_approval(actor) -> QuerySet[Inspection]:
-    return Inspection.objects.filter(scope_q(actor, "task__plan__organisation"), status=Status.ASSIGNED).select_related(
+    # A joint task's partner head also approves its own part (综合查一次).
+    return Inspection.objects.filter(Q(scope_q(actor, "task__plan__organisation")) | Q(pk__in=partner_part(actor)),
+                                     status=Status.ASSIGNED).select_related(
         "task__item", "object").order_by("task", "position")
 
 

@@ -8,17 +8,16 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tongban.accounts.models import Role, User
-from tongban.accounts.selectors import valid_certificate
+from tongban.accounts.models import EnforcementCertificate, Role, User
 from tongban.catalog.documents import FontUnavailable
 from tongban.core import timeutil
 from tongban.core.errors import Conflict, errors_text
-from tongban.core.permissions import has_perm, require_applicant, requires, scope_q
+from tongban.core.permissions import has_perm, in_scope, require_applicant, requires, scope_q
 
 from . import documents, selectors, services
 from .models import (
@@ -32,9 +31,17 @@ from .models import (
     ObjectKind,
     ResultClass,
     Status,
+    Transition,
     WithdrawalRequest,
 )
-from .permissions import get_draw_for, get_inspection_for, get_task_for, is_member, tasks_for
+from .permissions import (
+    get_draw_for,
+    get_inspection_for,
+    get_task_for,
+    inspections_for,
+    is_member,
+    tasks_for,
+)
 
 
 def _run(request, func, ok: str):
@@ -115,12 +122,17 @@ def plan_ratio_keys():
 @requires("inspections.view")
 def task_detail(request, pk: int):
     task = get_task_for(request.user, pk)
-    draws = list(task.draws.order_by("sequence").select_related("entered_by", "confirmed_by", "void_requested_by"))
-    inspections = task.inspections.exclude(status=Status.CANCELLED).select_related("object").prefetch_related(
-        "members__user")
+    refusals = Prefetch("transitions", queryset=Transition.objects.filter(action="void_refuse"), to_attr="refusals")
+    draws = list(task.draws.order_by("sequence").select_related("entered_by", "confirmed_by", "void_requested_by")
+                 .prefetch_related(refusals))
+    # A joint task's partner department sees its own part: the inspections its officers are on.
+    inspections = inspections_for(request.user).filter(task=task).exclude(status=Status.CANCELLED).select_related(
+        "object").prefetch_related("members__user__organisation")
+    lead = in_scope(request.user, task.plan.organisation)
     return render(request, "inspections/task.html", {
-        "task": task, "draws": draws, "inspections": inspections, "user_perms": {
-            p: has_perm(request.user, f"inspections.{p}") for p in ("manage", "draw", "approve")},
+        "task": task, "draws": draws, "inspections": inspections, "lead": lead,
+        "partners": list(task.partners.all()), "user_perms": {
+            p: lead and has_perm(request.user, f"inspections.{p}") for p in ("manage", "draw", "approve")},
         "live": next((d for d in draws if d.status != DrawStatus.VOIDED), None), "today": timeutil.today()})
 
 
@@ -146,6 +158,9 @@ def draw_act(request, pk: int, action: str):
              "作废申请已提交，待负责人批准。")
     elif action == "void_approve":
         _run(request, lambda: services.draw_void_approve(actor=user, draw_id=pk), "抽取已作废（仍保留公示）。")
+    elif action == "void_refuse":
+        _run(request, lambda: services.draw_void_refuse(actor=user, draw_id=pk, reason=post.get("reason", "")),
+             "作废申请已驳回，原抽取继续有效。")
     return redirect("inspections:task", draw.task_id)
 
 
@@ -191,7 +206,14 @@ def _directory_context(user):
     inspectors = User.objects.filter(scope_q(user), roles__role=Role.INSPECTOR).distinct().select_related("organisation")
     today = timeutil.today()
     profiles = {p.user_id: p for p in InspectorProfile.objects.filter(user__in=inspectors)}
-    rows = [(u, profiles.get(u.pk), valid_certificate(u, on=today)) for u in inspectors[:200]]
+    users = list(inspectors[:200])
+    # One query for every listed officer's valid 行政执法证 (the same pick as valid_certificate:
+    # unrevoked, valid today, the latest expiry wins).
+    certificates = {}
+    for cert in EnforcementCertificate.objects.filter(user__in=users, revoked_at__isnull=True, valid_from__lte=today,
+                                                      valid_until__gte=today).order_by("user_id", "valid_until", "pk"):
+        certificates[cert.user_id] = cert
+    rows = [(u, profiles.get(u.pk), certificates.get(u.pk)) for u in users]
     return {"items": InspectionItem.objects.filter(scope_q(user)), "kinds": ObjectKind.choices, "methods": Method.choices,
             "objects": InspectionObject.objects.filter(scope_q(user)).annotate(
                 visits=Count("inspections", filter=~Q(inspections__status=Status.CANCELLED))).order_by("kind", "name")[:200],

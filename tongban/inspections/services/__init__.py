@@ -15,6 +15,7 @@ from .draws import (
     draw_commit,
     draw_seed,
     draw_void_approve,
+    draw_void_refuse,
     draw_void_request,
     freeze,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "draw_commit",
     "draw_seed",
     "draw_void_approve",
+    "draw_void_refuse",
     "draw_void_request",
     "freeze",
     "inspection_approve",

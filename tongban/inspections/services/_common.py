@@ -23,6 +23,11 @@ PUBLICATION_RULE = "依据国发〔2019〕5号，抽查检查结果应当自检�
 # (综合查一次) counted once [K] (TONGBAN_INSPECTIONS_YEARLY_CAP; 2 is our default, not a statute).
 YEARLY_CAP = 2
 
+# Workload cap [K] (TONGBAN_INSPECTIONS_INSPECTOR_CAP; 20 is our default, not a statute; 0 = none):
+# an inspector already on this many inspections of tasks whose period overlaps the task's is left
+# out of the frozen inspector list, so the commitment (and the verifier) covers the cap.
+INSPECTOR_CAP = 20
+
 # 一批准两出示 (Shenyang seed; 《行政处罚法》第四十二条、第五十五条 officers show their IDs).
 APPROVAL_RULE = (
     "依据“一批准两出示”要求（《中华人民共和国行政处罚法》第五十五条），检查须经负责人批准，"
@@ -36,6 +41,10 @@ def publication_days() -> int:
 
 def yearly_cap() -> int:
     return int(getattr(settings, "TONGBAN_INSPECTIONS_YEARLY_CAP", YEARLY_CAP))
+
+
+def inspector_cap() -> int:
+    return int(getattr(settings, "TONGBAN_INSPECTIONS_INSPECTOR_CAP", INSPECTOR_CAP))
 
 
 def today() -> dt.date:

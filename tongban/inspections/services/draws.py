@@ -33,7 +33,7 @@ from ..models import (
     TeamMember,
 )
 from ..permissions import get_draw_for, get_task_for
-from ._common import check_from, check_version, transition, yearly_cap
+from ._common import check_from, check_version, inspector_cap, transition, yearly_cap
 from .plans import UNPUBLISHED_ITEM
 
 LIVE = [DrawStatus.COMMITTED, DrawStatus.ENTERED, DrawStatus.DRAWN, DrawStatus.BLOCKED]
@@ -79,12 +79,28 @@ def _pool(task: InspectionTask) -> list[tuple[User, list[str]]]:
     # 《行政处罚法》第四十二条: only officers holding a valid 行政执法证 for the whole period.
     valid = certified_user_ids(ids, on=task.period_start) & certified_user_ids(ids, on=task.period_end)
     profiles = {p.user_id: p for p in InspectorProfile.objects.filter(user_id__in=ids)}
+    busy = busy_inspectors(ids, task)
     pool = []
     for user in users:
         profile = profiles.get(user.pk)
-        if user.pk in valid and (profile is None or profile.available):
+        if user.pk in valid and user.pk not in busy and (profile is None or profile.available):
             pool.append((user, list(profile.specialties) if profile else []))
     return pool
+
+
+def busy_inspectors(user_ids, task: InspectionTask) -> dict[int, int]:
+    """Inspectors at the workload cap [K]: {user id: assignments} on live inspections of other
+    tasks whose period overlaps this task's. Applied when the list is frozen, never at draw time."""
+    cap = inspector_cap()
+    if cap <= 0:
+        return {}
+    rows = (TeamMember.objects.filter(user_id__in=user_ids, active=True,
+                                      inspection__status__in=VISIT_STATUSES,
+                                      inspection__task__period_start__lte=task.period_end,
+                                      inspection__task__period_end__gte=task.period_start)
+            .exclude(inspection__task=task).values("user_id").annotate(n=Count("inspection", distinct=True))
+            .filter(n__gte=cap))
+    return {row["user_id"]: row["n"] for row in rows}
 
 
 def freeze(task: InspectionTask) -> tuple[dict, dict, dict]:
@@ -282,4 +298,24 @@ def draw_void_approve(*, actor, draw_id: int) -> Draw:
     for insp in draw.inspections.exclude(status=Status.CANCELLED):
         transition(insp, action="cancel", to=Status.CANCELLED, actor=actor, note=draw.void_reason)
     transition(draw, action="void", to=DrawStatus.VOIDED, actor=actor, note=draw.void_reason)
+    return draw
+
+
+@transaction.atomic
+def draw_void_refuse(*, actor, draw_id: int, reason: str) -> Draw:
+    """The head refuses a void request with a reason: the draw stays in force (its status, result
+    and inspections are untouched), the refusal is kept in the draw's history and the audit log,
+    and a new request may be made later."""
+    draw = get_draw_for(actor, draw_id, for_update=True)
+    _scoped(actor, draw.task.plan.organisation, "inspections.approve")
+    check_from(draw, LIVE, "驳回作废申请")
+    if not draw.void_requested_by_id:
+        raise Conflict("尚无作废申请。", code="no_request")
+    if draw.void_requested_by_id == actor.pk:
+        raise Conflict("作废申请须由申请人以外的负责人审查。", code="same_person")
+    if not reason.strip():
+        raise ValidationError({"reason": ["请写明驳回理由。"]})
+    request = {"request_reason": draw.void_reason, "requested_by": draw.void_requested_by_id}
+    draw.void_reason, draw.void_requested_by = "", None
+    transition(draw, action="void_refuse", to=draw.status, actor=actor, note=reason.strip()[:500], data=request)
     return draw

@@ -15,7 +15,7 @@ from tongban.accounts.selectors import valid_certificate
 from tongban.core import attachments, clocks, events, supervision
 from tongban.core.errors import Conflict
 from tongban.core.notifications import notify
-from tongban.core.permissions import deny, has_perm, in_scope, require
+from tongban.core.permissions import deny, has_perm, require
 
 from .. import engine
 from ..models import (
@@ -29,7 +29,7 @@ from ..models import (
     WithdrawalRequest,
     WithdrawalStatus,
 )
-from ..permissions import get_inspection_for, get_result_for, is_member
+from ..permissions import acts_on, get_inspection_for, get_result_for, is_member
 from ._common import (
     APPROVAL_RULE,
     PUBLICATION_RULE,
@@ -50,7 +50,7 @@ RESULT_PUBLISHED = "inspection.result_published"
 
 def _scoped(actor, inspection: Inspection, perm: str) -> None:
     require(actor, perm, inspection)
-    if not in_scope(actor, inspection.task.plan.organisation):
+    if not acts_on(actor, inspection):  # a joint task's partner acts on its own part only
         raise deny(actor, perm, inspection)
 
 
@@ -83,7 +83,7 @@ def inspection_notice_issue(*, actor, inspection_id: int, expected_version: int 
     """两出示: the numbered 检查通知书 naming every inspector and their 执法证 number."""
     inspection = get_inspection_for(actor, inspection_id, for_update=True)
     if not (is_member(actor, inspection) or (has_perm(actor, "inspections.manage")
-                                             and in_scope(actor, inspection.task.plan.organisation))):
+                                             and acts_on(actor, inspection))):
         raise deny(actor, "inspections.record", inspection)
     if inspection.status == Status.ASSIGNED:
         raise Conflict(f"{APPROVAL_RULE}；本检查尚未经负责人批准，不能出具检查通知书。", code="not_approved")
@@ -206,7 +206,7 @@ def inspection_result_publish(*, actor, result_id: int) -> InspectionResult:
     inspection = get_inspection_for(actor, result.inspection_id, for_update=True)
     require(actor, "inspections.publish", inspection)
     if not (is_member(actor, inspection) or (has_perm(actor, "inspections.approve")
-                                             and in_scope(actor, inspection.task.plan.organisation))):
+                                             and acts_on(actor, inspection))):
         raise deny(actor, "inspections.publish", inspection)
     check_from(inspection, [Status.RECORDED], "公示结果")
     result.refresh_from_db()
