@@ -86,7 +86,14 @@ def inspection_results(org, classes=("rectify", "no_issue")):
     given (a draw of six enterprises at a ratio of 1 gives enough inspections)."""
     from tongban.inspections import services as insp
 
-    from ..inspections.factories import DAY, enterprise_objects, inspector, make_item, make_task, run_draw
+    from ..inspections.factories import (
+        DAY,
+        enterprise_objects,
+        inspector,
+        make_item,
+        make_task,
+        run_draw,
+    )
 
     admin = StaffFactory(username=f"li_admin{org.pk}", organisation=org, roles=[Role.ADMIN])
     head = StaffFactory(username=f"li_head{org.pk}", organisation=org, roles=[Role.APPROVER])
