@@ -13,7 +13,15 @@ from tongban.ledger import services
 from tongban.ledger.models import CloseOut, Evidence, Problem, Recheck
 
 from ..factories import StaffFactory
-from .factories import assigned, closed, enterprise_user, evidenced, inspection_results, listed, world
+from .factories import (
+    assigned,
+    closed,
+    enterprise_user,
+    evidenced,
+    inspection_results,
+    listed,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 
