@@ -79,3 +79,40 @@ def enterprise_user():
     from ..factories import EnterpriseUserFactory
 
     return EnterpriseUserFactory(enterprise=EnterpriseFactory())
+
+
+def inspection_results(org, classes=("rectify", "no_issue")):
+    """Results recorded through the inspections module's own services in `org`, one per class
+    given (a draw of six enterprises at a ratio of 1 gives enough inspections)."""
+    from tongban.inspections import services as insp
+
+    from ..inspections.factories import (
+        DAY,
+        enterprise_objects,
+        inspector,
+        make_item,
+        make_task,
+        run_draw,
+    )
+
+    admin = StaffFactory(username=f"li_admin{org.pk}", organisation=org, roles=[Role.ADMIN])
+    head = StaffFactory(username=f"li_head{org.pk}", organisation=org, roles=[Role.APPROVER])
+    witness = StaffFactory(username=f"li_witness{org.pk}", organisation=org, roles=[Role.SUPERVISOR])
+    for name in ("吴执法", "郑执法", "王执法", "冯执法"):
+        inspector(org, name)
+    enterprise_objects(admin, org, max(2, len(classes)))
+    task = make_task(admin, org, make_item(admin, org, code=f"RF-L{org.pk}"), ratios={"medium": "1"})
+    draw = run_draw(admin, witness, task)
+    out = []
+    for insp_row, result_class in zip(draw.inspections.order_by("position"), classes, strict=False):
+        member = insp_row.members.filter(active=True).first().user
+        insp.inspection_approve(actor=head, inspection_id=insp_row.pk)
+        insp.inspection_notice_issue(actor=member, inspection_id=insp_row.pk)
+        data = {"items_checked": "人防工程维护管理制度", "signed_name": "高建国", "signature_confirmed": True,
+                "result_class": result_class, "inspected_on": DAY}
+        if result_class != "no_issue":
+            data["findings"] = "人防工程防护门锈蚀、密闭不严"
+        if result_class == "rectify":
+            data.update(rectification="三十日内修复防护门", rectification_due=DAY + dt.timedelta(days=30))
+        out.append(insp.inspection_record_submit(actor=member, inspection_id=insp_row.pk, data=data))
+    return out

@@ -13,7 +13,15 @@ from tongban.ledger import services
 from tongban.ledger.models import CloseOut, Evidence, Problem, Recheck
 
 from ..factories import StaffFactory
-from .factories import assigned, closed, enterprise_user, evidenced, listed, world
+from .factories import (
+    assigned,
+    closed,
+    enterprise_user,
+    evidenced,
+    inspection_results,
+    listed,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +43,8 @@ def _state(w, state, people):
     ent = people["applicant"]
     if state == "listed":
         return listed(w)
+    if state == "inspected":  # an inspection result with findings in the city's scope
+        return inspection_results(w.city, classes=("rectify",))[0]
     p = assigned(w, raised_by=ent, enterprise=ent.enterprise)
     if state == "evidenced":
         return evidenced(w, p)
@@ -51,6 +61,8 @@ OPERATIONS = {
     "problem_create": ("listed", lambda a, w, p: services.problem_create(
         actor=a, campaign_id=w.campaign.pk, title="交办问题", source_kind="assigned", source_ref="交办1号"),
         {"leader", "office"}),
+    "problem_from_result": ("inspected", lambda a, w, r: services.problem_from_result(
+        actor=a, campaign_id=w.campaign.pk, result_id=r.pk), {"leader", "office"}),
     "task_assign": ("listed", lambda a, w, p: services.task_assign(
         actor=a, problem_id=p.pk, measures="m", lead_unit_id=w.dept.pk, leader_id=w.leader.pk, limit_days=5),
         {"leader", "office"}),

@@ -74,6 +74,7 @@ class ProblemIn(Schema):
     parent_id: int | None = None
     appeal_id: int | None = None  # turn an appeal into a problem
     rating_id: int | None = None  # turn an upheld bad review into a problem
+    inspection_result_id: int | None = None  # turn an inspection result with findings into a problem
 
 
 class ProblemOut(Schema):
@@ -122,6 +123,9 @@ def ledger_problem_create(request, campaign_id: int, payload: ProblemIn):
         p = services.problem_from_appeal(actor=request.user, campaign_id=campaign_id, appeal_id=payload.appeal_id)
     elif payload.rating_id:
         p = services.problem_from_rating(actor=request.user, campaign_id=campaign_id, rating_id=payload.rating_id)
+    elif payload.inspection_result_id:
+        p = services.problem_from_result(actor=request.user, campaign_id=campaign_id,
+                                         result_id=payload.inspection_result_id)
     else:
         p = services.problem_create(actor=request.user, campaign_id=campaign_id, title=payload.title,
                                     source_kind=payload.source_kind, description=payload.description,

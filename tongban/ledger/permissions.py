@@ -107,6 +107,17 @@ def may_sign_off(actor, problem: Problem) -> bool:
     return has_perm(actor, "ledger.signoff") and problem.leader_id == actor.pk
 
 
+def inspection_results_for(actor):
+    """Inspection results with findings (every class but 未发现问题) that the actor may read in the
+    inspections module: the ones a campaign may turn into problems. Read through inspections' own
+    scope helper, so the ledger never widens what a person sees there."""
+    from tongban.inspections.models import InspectionResult, ResultClass
+    from tongban.inspections.permissions import inspections_for
+
+    return InspectionResult.objects.filter(inspection__in=inspections_for(actor)).exclude(
+        result_class=ResultClass.NO_ISSUE)
+
+
 def surveys_for(actor) -> QuerySet[Survey]:
     if not getattr(actor, "is_authenticated", False):
         return Survey.objects.none()

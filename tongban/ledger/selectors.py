@@ -105,3 +105,17 @@ def history(problem: Problem):
 
 def pending_closeout(problem: Problem) -> CloseOut | None:
     return problem.closeouts.filter(status=CloseOut.Status.PENDING).select_related("submitted_by").first()
+
+
+def inspection_results(actor, campaign, *, limit: int = 200):
+    """Inspection results with findings in the actor's scope, newest first, each with the number of
+    the campaign problem already made from it (`listed_as`, None if not yet): one query."""
+    from django.db.models import OuterRef, Subquery
+
+    from .permissions import inspection_results_for
+
+    listed = Problem.objects.filter(campaign=campaign, source_result=OuterRef("pk")).order_by("id").values("number")
+    return (inspection_results_for(actor)
+            .select_related("inspection__object", "inspection__task__item", "inspection__task__plan__organisation")
+            .annotate(listed_as=Subquery(listed[:1]))
+            .order_by("-inspected_on", "-id")[:limit])

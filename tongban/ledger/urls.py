@@ -10,6 +10,7 @@ urlpatterns = [
     path("", s.index, name="index"),
     path("campaign/<int:pk>/", s.board, name="board"),
     path("campaign/<int:pk>/act/<str:action>/", s.campaign_act, name="campaign_act"),
+    path("campaign/<int:pk>/inspection-results/", s.inspection_results, name="inspection_results"),
     path("campaign/<int:pk>/export.<str:fmt>", s.export, name="export"),
     path("filing/<int:pk>.<str:fmt>", s.filing_download, name="filing"),
     path("import/template.xlsx", s.import_template, name="import_template"),

@@ -75,7 +75,7 @@ class SourceKind(models.TextChoices):
     ASSIGNED = "assigned", _("上级交办")
     APPEAL = "appeal", _("有诉即办诉求")
     REVIEW = "review", _("差评整改")
-    INSPECTION = "inspection", _("检查发现")  # a reference string until the inspections module exists
+    INSPECTION = "inspection", _("检查发现")  # an inspection result (older rows: its number as a string)
     OTHER = "other", _("其他模块")
 
 
@@ -115,6 +115,9 @@ class Problem(models.Model):
                                       related_name="+")
     source_opinion = models.ForeignKey("ledger.Opinion", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="+")
+    # Not unique: a second conversion of the same result is listed and flagged as a duplicate.
+    source_result = models.ForeignKey("inspections.InspectionResult", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+", verbose_name=_("检查结果"))
     enterprise = models.ForeignKey("accounts.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("反映问题的企业"))
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

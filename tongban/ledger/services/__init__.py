@@ -16,6 +16,7 @@ from .listing import (
     problem_from_appeal,
     problem_from_opinion,
     problem_from_rating,
+    problem_from_result,
     similarity,
 )
 from .problems import (
@@ -34,7 +35,7 @@ from .recheck import recheck_commit, recheck_confirm, recheck_enter, recheck_res
 __all__ = [
     "campaign_create", "campaign_set_phase", "campaign_set_publication", "closeout_decide", "closeout_submit",
     "evidence_submit", "filing_create", "missing_evidence", "problem_create", "problem_from_answer",
-    "problem_from_appeal", "problem_from_opinion", "problem_from_rating", "problem_press", "recheck_commit",
+    "problem_from_appeal", "problem_from_opinion", "problem_from_rating", "problem_from_result", "problem_press", "recheck_commit",
     "recheck_confirm", "recheck_enter", "recheck_result", "rollup", "rule_record", "satisfaction_answer",
     "similarity", "task_assign", "task_progress",
 ]

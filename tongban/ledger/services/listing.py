@@ -77,8 +77,11 @@ def _number(campaign: Campaign) -> str:
 
 @transaction.atomic
 def problem_create(*, actor, campaign_id: int, title: str, source_kind: str, description: str = "",
-                   source_ref: str = "", parent_id=None, enterprise=None, raised_by=None, **sources) -> Problem:
-    """List a problem. The lead office lists any; a participating unit lists its own self-inspection."""
+                   source_ref: str = "", parent_id=None, enterprise=None, raised_by=None, source_result_id=None,
+                   **sources) -> Problem:
+    """List a problem. The lead office lists any; a participating unit lists its own self-inspection.
+    `source_result_id` picks an inspection result (with findings, in the actor's scope): the problem
+    then comes from the inspection channel, linked to the result."""
     campaign = get_campaign_for(actor, campaign_id)
     manage = has_perm(actor, "ledger.manage") and leads(actor, campaign)
     own_check = (source_kind == SourceKind.SELF and has_perm(actor, "ledger.rectify")
@@ -93,6 +96,15 @@ def problem_create(*, actor, campaign_id: int, title: str, source_kind: str, des
         errors["title"] = ["问题不超过 300 字，详细情况请写入问题描述。"]
     if source_kind not in SourceKind.values:
         errors["source_kind"] = ["请选择问题来源。"]
+    result = None
+    if source_result_id not in (None, ""):
+        result = _result_for(actor, source_result_id)
+        if result is None:
+            errors["source_result"] = ["所选检查结果不存在、不在您的管辖范围内，或检查未发现问题。"]
+        else:
+            source_kind = SourceKind.INSPECTION
+            source_ref = source_ref or result.number
+            sources["source_result"] = result
     if source_kind in (SourceKind.INSPECTION, SourceKind.OTHER, SourceKind.ASSIGNED) and not (source_ref or "").strip():
         errors["source_ref"] = ["上级交办、检查发现或其他模块的问题须填写来源编号（如交办单号、检查结果编号）。"]
     parent = None
@@ -103,6 +115,12 @@ def problem_create(*, actor, campaign_id: int, title: str, source_kind: str, des
     if errors:
         raise ValidationError(errors)
     dup, score = likely_duplicate(campaign, title, description or "")
+    if result is not None:
+        # The same inspection result listed again: certainly the same problem, flag it as such.
+        same = Problem.objects.filter(source_result=result).exclude(status=Status.MERGED).order_by("id")
+        earlier = same.filter(campaign=campaign).first() or same.first()
+        if earlier is not None:
+            dup, score = earlier, Decimal("1.00")
     try:
         with transaction.atomic():
             problem = Problem.objects.create(
@@ -117,6 +135,34 @@ def problem_create(*, actor, campaign_id: int, title: str, source_kind: str, des
     transition(problem, action="list", to=Status.LISTED, actor=actor,
                data={"source": source_kind, "ref": problem.source_ref, **({"duplicate_of": dup.number} if dup else {})})
     return problem
+
+
+def _result_for(actor, result_id):
+    from ..permissions import inspection_results_for
+
+    if not str(result_id).isdigit():
+        return None
+    return inspection_results_for(actor).select_related("inspection__object", "inspection__task__item").filter(
+        pk=int(result_id)).first()
+
+
+def problem_from_result(*, actor, campaign_id: int, result_id: int) -> Problem:
+    """从检查结果转为整改问题: an inspection finding becomes a problem in one step, its text taken
+    from the result (findings and the rectification ordered); the enterprise inspected is kept."""
+    get_campaign_for(actor, campaign_id)  # an out-of-scope campaign is a 404 before anything else
+    result = _result_for(actor, result_id)
+    if result is None:
+        from django.http import Http404
+
+        raise Http404("检查结果不存在、不在您的管辖范围内，或检查未发现问题。")
+    obj = result.inspection.object
+    findings = (result.findings or "").strip() or str(result.get_result_class_display())
+    description = findings + (f"\n整改要求：{result.rectification.strip()}" if result.rectification.strip() else "")
+    return problem_create(
+        actor=actor, campaign_id=campaign_id, title=f"检查发现：{obj.name} {findings}"[:120],
+        description=description, source_kind=SourceKind.INSPECTION, source_ref=result.number,
+        source_result_id=result.pk, enterprise=getattr(obj, "enterprise", None),
+    )
 
 
 def problem_from_appeal(*, actor, campaign_id: int, appeal_id: int) -> Problem:

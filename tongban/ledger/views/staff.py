@@ -124,6 +124,17 @@ def board(request, pk: int):
         "can_recheck": has_perm(request.user, "ledger.recheck") and leads(request.user, campaign),
         "can_consult": has_perm(request.user, "ledger.consult"),
         "all_problems": Problem.objects.filter(campaign=campaign).only("id", "number", "title")[:300],
+        # The chooser on the problem form: results with findings the actor may read in inspections.
+        "results": selectors.inspection_results(request.user, campaign) if manage else [],
+    })
+
+
+@requires("ledger.manage")
+def inspection_results(request, pk: int):
+    """从检查结果转为整改问题: the results with findings in the actor's scope, one click each."""
+    campaign = get_campaign_for(request.user, pk, manage=True)
+    return render(request, "ledger/inspection_results.html", {
+        "campaign": campaign, "results": selectors.inspection_results(request.user, campaign),
     })
 
 
@@ -136,7 +147,7 @@ def campaign_act(request, pk: int, action: str):
         _run(request, lambda: services.problem_create(
             actor=user, campaign_id=campaign.pk, title=p.get("title", ""), description=p.get("description", ""),
             source_kind=p.get("source_kind", ""), source_ref=p.get("source_ref", ""),
-            parent_id=_int(p.get("parent"))), _("问题已列入清单。"))
+            parent_id=_int(p.get("parent")), source_result_id=p.get("source_result") or None), _("问题已列入清单。"))
     elif action == "phase":
         _run(request, lambda: services.campaign_set_phase(actor=user, campaign_id=campaign.pk, phase=p.get("phase", "")),
              _("整治阶段已更新。"))
@@ -266,7 +277,8 @@ def problem_act(request, pk: int, action: str):
 @require_POST
 @requires("ledger.view")
 def convert(request):
-    """一键转为问题: from an appeal, an upheld bad review, a survey answer or a forum opinion."""
+    """一键转为问题: from an appeal, an upheld bad review, a survey answer, a forum opinion or an
+    inspection result with findings."""
     p, user = request.POST, request.user
     kind, source_id, campaign_id = p.get("kind"), _int(p.get("id")), _int(p.get("campaign"))
     calls = {
@@ -274,6 +286,7 @@ def convert(request):
         "rating": lambda: services.problem_from_rating(actor=user, campaign_id=campaign_id, rating_id=source_id),
         "answer": lambda: services.problem_from_answer(actor=user, answer_id=source_id, campaign_id=campaign_id),
         "opinion": lambda: services.problem_from_opinion(actor=user, opinion_id=source_id),
+        "result": lambda: services.problem_from_result(actor=user, campaign_id=campaign_id, result_id=source_id),
     }
     if kind not in calls or source_id is None:
         raise Http404
