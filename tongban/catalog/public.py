@@ -95,8 +95,11 @@ def guide(request, code: str):
     from django.utils.translation import get_language
 
     number = _version_param(request)
+    from django.db.models import prefetch_related_objects
+
     version = selectors.guide_version(code, number, full=False)
     item = version.item
+    prefetch_related_objects([version], "materials")  # which can be omitted is part of every key
     omittable = selectors.omittable_ids(version)
     omittable_key = ",".join(str(pk) for pk in sorted(omittable))
     history = list(item.versions.filter(status__in=["published", "superseded"]).order_by("-number"))
@@ -110,7 +113,7 @@ def guide(request, code: str):
     # materials, stages and fees are read only when that cache is cold.
     body_key = make_template_fragment_key("guide_body", [version.pk, get_language(), omittable_key])
     if version.status == "draft" or cache.get(body_key) is None:
-        version = selectors.guide_version(code, number)
+        prefetch_related_objects([version], "stages", "fees")
     response = render(
         request,
         "catalog/public/guide.html",
