@@ -1,5 +1,8 @@
 """Run every benchmark (or those named on the command line): `python -m bench [calendar ...]`.
 
+`python -m bench profile [--requests N] [--top N]` runs the per-request page profile
+(bench/profile_pages.py) instead; it is a diagnostic, not a benchmark, so "all" leaves it out.
+
 Prints each benchmark's table and writes the figures they return to var/bench-results.json.
 """
 
@@ -14,6 +17,12 @@ import bench
 
 
 def main(argv: list[str]) -> None:
+    if argv[:1] == ["profile"]:
+        from bench import profile_pages
+
+        sys.argv = ["bench.profile_pages", *argv[1:]]
+        profile_pages.main()
+        return
     names = sorted(m.name[len("bench_") :] for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
     chosen = argv or names
     results: dict = {}

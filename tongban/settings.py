@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tongban.core.middleware.SessionIdleRefreshMiddleware",
     "tongban.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -198,7 +199,9 @@ TONGBAN_RATE_PUBLIC_QUERY = int(os.environ.get("TONGBAN_RATE_PUBLIC_QUERY", "30"
 TONGBAN_RATE_LOGIN = int(os.environ.get("TONGBAN_RATE_LOGIN", "20"))  # login attempts per minute per address
 
 SESSION_COOKIE_AGE = int(os.environ.get("TONGBAN_SESSION_SECONDS", str(2 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout rather than absolute
+# Idle timeout rather than absolute, without a session write per request: the session is re-saved
+# at most every few minutes (core.middleware.SessionIdleRefreshMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # the token is rendered into hx-headers, never read from the cookie

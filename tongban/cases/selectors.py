@@ -10,7 +10,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from tongban.accounts.models import Role
 from tongban.core.permissions import has_perm
 
-from .models import CLOCKED_STATUSES, FINAL_STATUSES, Case, Decision, Extension, Status
+from .models import CLOCKED_STATUSES, FINAL_STATUSES, Case, Decision, Extension, Status, Transition
 from .permissions import cases_for
 from .state import ALLOWED_FROM
 
@@ -172,6 +172,19 @@ def progress_cache_key(number: str, code: str) -> str:
     return "tb:progress:" + hashlib.sha256(f"{number}|{code}".encode()).hexdigest()[:32]
 
 
+def _name_with_agency(row: dict) -> str:
+    """Organisation.name_with_agency from the joined columns: an agency, or a department directly
+    under its agency; deeper units take the model's walk up the tree."""
+    from tongban.accounts.models import Organisation
+
+    agency = Organisation.Kind.AGENCY
+    if row["organisation__kind"] == agency or row["organisation__parent__name"] is None:
+        return row["organisation__name"]
+    if row["organisation__parent__kind"] == agency:
+        return f"{row['organisation__parent__name']} {row['organisation__name']}"
+    return Organisation.objects.get(pk=row["organisation_id"]).name_with_agency
+
+
 def public_progress(number: str, code: str) -> dict | None:
     """What the public progress query shows: stages and dates, nothing personal. Cached briefly
     (a public endpoint that many refresh), and dropped from the cache on every transition."""
@@ -186,19 +199,22 @@ def public_progress(number: str, code: str) -> dict | None:
     found = cache.get(key)
     if found is not None:
         return found
-    case = Case.objects.select_related("version", "organisation").filter(number=number, query_code=code).first()
-    if case is None:
-        return None
     fields = ("number", "status", "received_on", "acceptance_due", "accepted_on", "deemed_accepted",
               "promised_limit_days", "legal_limit_days", "extension_days", "paused_days", "promised_due",
               "legal_due", "provisional", "days_used", "decision")
-    data = {f: getattr(case, f) for f in fields}
+    # One indexed lookup (the unique number), only the shown columns, no model instances.
+    row = (Case.objects.filter(number=number, query_code=code)
+           .values("id", *fields, "applicant_name", "version__name", "organisation_id", "organisation__name",
+                   "organisation__kind", "organisation__parent__name", "organisation__parent__kind").first())
+    if row is None:
+        return None
+    data = {f: row[f] for f in fields}
     data.update({
-        "version": {"name": case.version.name},
-        "organisation": {"name": case.organisation.name_with_agency},
-        "applicant": mask_name(case.applicant_name),
-        "steps": list(case.transitions.exclude(action__in=INTERNAL_STEPS).order_by("at", "id")
-                      .values("action", "to_status", "at", "effective_on")),
+        "version": {"name": row["version__name"]},
+        "organisation": {"name": _name_with_agency(row)},
+        "applicant": mask_name(row["applicant_name"]),
+        "steps": list(Transition.objects.filter(case_id=row["id"]).exclude(action__in=INTERNAL_STEPS)
+                      .order_by("at", "id").values("action", "to_status", "at", "effective_on")),
     })
     cache.set(key, data, PROGRESS_TTL)
     return data

@@ -69,14 +69,52 @@ def _apply_url(code: str) -> str | None:
         return None
 
 
+def _guide_etag(request, version, history, bundles, omittable_key: str) -> str | None:
+    """A published version never changes; what else the page shows (the versions list, the
+    bundles, which materials can be omitted, the language) is in the tag. Only for visitors
+    without an account session or pending messages: a signed-in page carries their own header."""
+    import hashlib
+
+    from django.utils.translation import get_language
+
+    if request.user.is_authenticated or "messages" in request.COOKIES:
+        return None
+    item = version.item
+    parts = [version.pk, version.status, item.current_version_id, item.is_active, item.organisation_id,
+             item.organisation.label, get_language(), omittable_key,
+             [(h.pk, h.status) for h in history], [(b.pk, b.name) for b in bundles]]
+    return '"g' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
+
+
 @login_not_required
 @require_GET
 def guide(request, code: str):
-    version = selectors.guide_version(code, _version_param(request))
+    from django.core.cache import cache
+    from django.core.cache.utils import make_template_fragment_key
+    from django.utils.cache import get_conditional_response
+    from django.utils.translation import get_language
+
+    number = _version_param(request)
+    from django.db.models import prefetch_related_objects
+
+    version = selectors.guide_version(code, number, full=False)
     item = version.item
+    prefetch_related_objects([version], "materials")  # which can be omitted is part of every key
     omittable = selectors.omittable_ids(version)
-    history = item.versions.filter(status__in=["published", "superseded"]).order_by("-number")
-    return render(
+    omittable_key = ",".join(str(pk) for pk in sorted(omittable))
+    history = list(item.versions.filter(status__in=["published", "superseded"]).order_by("-number"))
+    bundles = list(item.bundles.filter(is_published=True))
+    etag = _guide_etag(request, version, history, bundles, omittable_key)
+    if etag:
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return not_modified
+    # The body of a published version is cached per language (the template's {% cache %}); its
+    # materials, stages and fees are read only when that cache is cold.
+    body_key = make_template_fragment_key("guide_body", [version.pk, get_language(), omittable_key])
+    if version.status == "draft" or cache.get(body_key) is None:
+        prefetch_related_objects([version], "stages", "fees")
+    response = render(
         request,
         "catalog/public/guide.html",
         {
@@ -85,11 +123,15 @@ def guide(request, code: str):
             "is_current": item.current_version_id == version.pk,
             "history": history,
             "apply_url": _apply_url(code) if version.applies_online else None,
-            "bundles": item.bundles.filter(is_published=True),
+            "bundles": bundles,
             "omittable": omittable,
-            "omittable_key": ",".join(str(pk) for pk in sorted(omittable)),
+            "omittable_key": omittable_key,
         },
     )
+    if etag:
+        response["ETag"] = etag
+        response["Cache-Control"] = "no-cache"  # revalidate each time: a cheap 304 when unchanged
+    return response
 
 
 @login_not_required

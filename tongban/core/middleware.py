@@ -52,3 +52,33 @@ class DefaultLanguageMiddleware:
         if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
             request.META["HTTP_ACCEPT_LANGUAGE"] = settings.LANGUAGE_CODE
         return self.get_response(request)
+
+
+class SessionIdleRefreshMiddleware:
+    """The session ends after SESSION_COOKIE_AGE of inactivity (an idle timeout), but writing it
+    on every request (SESSION_SAVE_EVERY_REQUEST) costs a database write per page view. Instead
+    the session is re-saved, and its expiry pushed back, at most once per REFRESH seconds: the
+    idle timeout is exact to within that interval. Anonymous visitors without a session are
+    never given one here."""
+
+    REFRESH = 300
+    KEY = "_tb_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response
+        now = int(time.time())
+        try:
+            seen = int(session.get(self.KEY, 0))
+        except (TypeError, ValueError):
+            seen = 0
+        if now - seen >= self.REFRESH:
+            session[self.KEY] = now  # marks the session modified: SessionMiddleware saves it
+        return response

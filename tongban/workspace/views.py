@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from tongban.core.inbox import counts_for, items_for
+from tongban.core.inbox import cached_for
 from tongban.core.permissions import has_perm, requires
 from tongban.core.selectors import next_year_missing
 
@@ -9,8 +9,7 @@ SHOWN = 50
 
 @requires("workspace.view_inbox")
 def inbox(request):
-    items = items_for(request.user)
-    counts = counts_for(request.user, items)
+    items, counts = cached_for(request.user)
     modules = sorted({str(i.module) for i in items})
     module, warning = request.GET.get("module", ""), request.GET.get("warning", "")
     shown = [i for i in items if (not module or str(i.module) == module) and (not warning or i.warning == warning)]

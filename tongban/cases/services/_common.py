@@ -250,6 +250,9 @@ def forget_progress(case: Case) -> None:
     from ..selectors import progress_cache_key
 
     key = progress_cache_key(case.number, case.query_code)
+    # Now (a reader in this transaction sees the new state) and after commit (a reader that cached
+    # the committed old state in between is dropped too).
+    cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
 
 

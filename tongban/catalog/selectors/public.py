@@ -113,13 +113,15 @@ def catalog_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=ids).order_by("path")
 
 
-def guide_version(implementation_code: str, number: int | None = None) -> ItemVersion:
+def guide_version(implementation_code: str, number: int | None = None, *, full: bool = True) -> ItemVersion:
     """The public guide: the current version, or an earlier published one (a case filed under
-    it keeps it). Drafts are never public."""
+    it keeps it). Drafts are never public. `full=False` leaves out the materials, stages and fees
+    (the guide page reads them only when its cached body is missing)."""
     item = ServiceItem.objects.filter(implementation_code=implementation_code).first()
     if item is None:
         raise Http404("事项不存在。")
-    qs = _full_version_qs().filter(item=item)
+    qs = (_full_version_qs() if full else ItemVersion.objects.select_related(
+        "item__organisation__parent", "published_by")).filter(item=item)
     if number is None:
         if not item.is_active or item.current_version_id is None:
             raise Http404("该事项未公开或已停止实施。")
