@@ -27,6 +27,7 @@ from .models import (
     RecordStatus,
     RepairStatus,
     ScoringMethod,
+    ScoringRule,
 )
 from .permissions import (
     DECIDE,
@@ -80,8 +81,10 @@ def record_list(request):
 @requires(VIEW)
 def record_detail(request, pk: int):
     record = get_record_for(request.user, pk)
+    # The record type is a scoring key (penalty_minor); people read the rule's own name for it.
+    type_label = ScoringRule.objects.filter(record_type=record.record_type).values_list("label", flat=True).first()
     return render(request, "credit/record_detail.html", {
-        "r": record, "steps": record.steps.all(), "pushes": record.pushes.all(),
+        "r": record, "type_label": type_label or record.record_type, "steps": record.steps.all(), "pushes": record.pushes.all(),
         "repairs": record.repairs.all(), "objections": record.objections.all(),
     })
 
@@ -152,7 +155,8 @@ def run_detail(request, pk: int):
 @requires(VIEW)
 def evaluation_detail(request, pk: int):
     ev = get_evaluation_for(request.user, pk)
-    return render(request, "credit/evaluation_detail.html", {"ev": ev, "lines": breakdown(ev)})
+    rule_labels = dict(ev.run.method.rules.values_list("record_type", "label"))
+    return render(request, "credit/evaluation_detail.html", {"ev": ev, "lines": breakdown(ev), "rule_labels": rule_labels})
 
 
 @requires(VIEW)
