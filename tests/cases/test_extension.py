@@ -121,6 +121,11 @@ def test_the_promised_date_moves_with_the_legal_one_only_when_the_item_says_so(
     assert case.promised_due == cal.add_workdays(promised_before, 5)
     assert case.legal_due == cal.add_workdays(D(2025, 9, 30), 5)
     assert case.promised_extension_days == 5 and Extension.objects.get().moves_promised
+    # the public progress query shows the promised limit with its extension ("N+5")
+    from tongban.cases.selectors import public_progress
+
+    shown = public_progress(case.number, case.query_code)
+    assert shown["promised_extension_days"] == 5
 
 
 def test_an_item_whose_law_allows_another_length_is_kept(accepted, reviewer, pin_today, version):

@@ -200,7 +200,7 @@ def public_progress(number: str, code: str) -> dict | None:
     if found is not None:
         return found
     fields = ("number", "status", "received_on", "acceptance_due", "accepted_on", "deemed_accepted",
-              "promised_limit_days", "legal_limit_days", "extension_days", "paused_days", "promised_due",
+              "promised_limit_days", "promised_extension_days", "legal_limit_days", "extension_days", "paused_days", "promised_due",
               "legal_due", "provisional", "days_used", "decision")
     # One indexed lookup (the unique number), only the shown columns, no model instances.
     row = (Case.objects.filter(number=number, query_code=code)
