@@ -332,7 +332,32 @@ def appeals(n: int, agencies, rng: random.Random) -> int:
             Appeal.objects.bulk_create(rows)
             rows = []
     Appeal.objects.bulk_create(rows)
+    settle_appeals(rng)
     return Appeal.objects.filter(number__startswith="GEN-").count()
+
+
+def settle_appeals(rng: random.Random) -> dict[str, int]:
+    """Give the generated appeals the states a hotline's year shows: most answered and called
+    back (已办结) once their deadline has passed, the open ones mostly within their deadline, a few
+    overdue, and the last days' intake still waiting to be confirmed (待受理)."""
+    from tongban.appeals.models import Appeal, Status
+    from tongban.core.timeutil import today
+
+    day0 = today()
+    groups: dict[str, list[int]] = {}
+    for pk, received, due in Appeal.objects.filter(number__startswith="GEN-").values_list("id", "received_on", "due_on"):
+        r = rng.random()
+        if (day0 - received).days <= 2:
+            status = Status.RECEIVED if r < 0.6 else Status.HANDLING
+        elif due >= day0:  # within the deadline
+            status = Status.HANDLING if r < 0.55 else Status.REPLIED if r < 0.8 else Status.CLOSED
+        else:  # past the deadline: nearly all concluded, a few overdue ones still open
+            status = Status.CLOSED if r < 0.9 else Status.REPLIED if r < 0.95 else Status.HANDLING
+        groups.setdefault(status, []).append(pk)
+    for status, ids in groups.items():
+        for k in range(0, len(ids), 5000):
+            Appeal.objects.filter(pk__in=ids[k:k + 5000]).update(status=status)
+    return {status: len(ids) for status, ids in groups.items()}
 
 
 def ratings() -> int:
