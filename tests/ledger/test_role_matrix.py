@@ -48,6 +48,8 @@ def _state(w, state, people):
     p = assigned(w, raised_by=ent, enterprise=ent.enterprise)
     if state == "evidenced":
         return evidenced(w, p)
+    if state == "milestoned":
+        services.milestone_add(actor=w.office, problem_id=p.pk, title="节点", days=3)
     if state == "closing":
         evidenced(w, p)
         services.closeout_submit(actor=w.clerk, problem_id=p.pk, summary="完成")
@@ -70,6 +72,11 @@ OPERATIONS = {
                       {"clerk", "co_clerk", "leader", "office"}),
     "evidence_submit": ("rectifying", lambda a, w, p: services.evidence_submit(
         actor=a, problem_id=p.pk, unit_id=w.dept.pk, note="n"), {"clerk", "leader"}),
+    "milestone_add": ("rectifying", lambda a, w, p: services.milestone_add(
+        actor=a, problem_id=p.pk, title="节点", days=2), {"clerk", "leader", "office"}),
+    "milestone_done": ("milestoned", lambda a, w, p: services.milestone_done(
+        actor=a, problem_id=p.pk, milestone_id=p.milestones.get().pk, note="已完成"),
+        {"clerk", "co_clerk", "leader", "office"}),
     "closeout_submit": ("evidenced", lambda a, w, p: services.closeout_submit(
         actor=a, problem_id=p.pk, summary="s"), {"clerk", "leader"}),
     "closeout_decide": ("closing", lambda a, w, p: services.closeout_decide(

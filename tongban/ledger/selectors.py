@@ -74,7 +74,17 @@ def unit_tasks(actor) -> QuerySet[Problem]:
         return Problem.objects.none()
     ids = Problem.objects.filter(Q(lead_unit__path__startswith=root.path) | Q(co_units__path__startswith=root.path),
                                  status__in=[Status.RECTIFYING, Status.CLOSING]).values("id")
-    return with_units(Problem.objects.filter(id__in=ids)).order_by("due_on", "id")
+    # The next open milestone's due day and the number of overdue ones, in the same query.
+    from django.db.models import Min
+
+    from tongban.core import timeutil
+
+    on = timeutil.today()
+    return (with_units(Problem.objects.filter(id__in=ids))
+            .annotate(next_milestone_on=Min("milestones__due_on", filter=Q(milestones__done_on__isnull=True)),
+                      overdue_milestones=Count("milestones", filter=Q(milestones__done_on__isnull=True,
+                                                                      milestones__due_on__lt=on)))
+            .order_by("due_on", "id"))
 
 
 def signoff_queue(actor) -> QuerySet[Problem]:
@@ -89,9 +99,11 @@ def available_actions(actor, problem: Problem) -> set[str]:
     if problem.status in (Status.LISTED, Status.RECTIFYING) and may_manage(actor, problem):
         acts.add("assign")
     if problem.status == Status.RECTIFYING and may_rectify(actor, problem):
-        acts |= {"progress", "evidence"}
+        acts |= {"progress", "evidence", "milestone_done"}
         if problem.lead_unit and may_rectify(actor, problem, problem.lead_unit):
-            acts.add("closeout_submit")
+            acts |= {"closeout_submit", "milestone_add"}
+    if problem.status == Status.RECTIFYING and may_manage(actor, problem):
+        acts |= {"milestone_add", "milestone_done"}
     if problem.status == Status.CLOSING and may_sign_off(actor, problem):
         acts.add("closeout_decide")
     if problem.status in OPEN_STATUSES and has_perm(actor, "ledger.press"):

@@ -22,6 +22,7 @@ from .ledger import (
     Evidence,
     Filing,
     ImportJob,
+    Milestone,
     Phase,
     Problem,
     Recheck,
@@ -35,7 +36,7 @@ from .ledger import (
 
 __all__ = [
     "CLOCKED_STATUSES", "OPEN_STATUSES", "PHASE_ORDER", "Answer", "AppraisalOpinion", "Campaign", "CloseOut",
-    "Consultation", "DataPoint", "Evidence", "Filing", "ImportJob", "Indicator", "ManualValue", "MonthlySummary",
+    "Consultation", "DataPoint", "Evidence", "Filing", "ImportJob", "Indicator", "ManualValue", "Milestone", "MonthlySummary",
     "Objection", "Opinion", "Phase", "Problem", "Question", "Recheck", "RecheckItem", "Response", "RuleRecord",
     "Run", "Satisfaction", "Scheme", "SchemeItem", "Score", "SourceKind", "Status", "Survey", "Transition",
 ]

@@ -237,6 +237,38 @@ class Evidence(models.Model):
         return f"{self.problem_id} r{self.round} {self.organisation_id}"
 
 
+class Milestone(models.Model):
+    """A dated step of a rectification task (整改节点): what is due by when, and when it was done
+    with what evidence. Overdue open milestones warn on the unit's task list and the problem page
+    (core.clocks, the same yellow/red rule as the task's own deadline)."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("节点内容"), max_length=200)
+    due_on = models.DateField(_("节点期限"))
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    note = models.TextField(_("完成情况"), blank=True)
+    attachment = models.ForeignKey("core.Attachment", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("佐证材料"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+
+    class Meta:
+        verbose_name = _("整改节点")
+        verbose_name_plural = _("整改节点")
+        ordering = ["problem", "due_on", "id"]
+        constraints = [
+            # done_on and done_by are set together: a milestone is done by someone, on a day
+            models.CheckConstraint(name="ledger_milestone_done_together",
+                                   condition=Q(done_on__isnull=True, done_by__isnull=True)
+                                   | Q(done_on__isnull=False, done_by__isnull=False)),
+        ]
+        indexes = [models.Index(fields=["problem", "done_on", "due_on"], name="ledger_milestone_open")]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} {self.title[:30]} {self.due_on}"
+
+
 class CloseOut(models.Model):
     """A close-out request (销号申请) and the responsible leader's sign-off or rejection."""
 

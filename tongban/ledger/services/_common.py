@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "press": "督办",
     "satisfaction": "评价整改结果",
     "recheck": "回头看复查",
+    "milestone_add": "安排整改节点",
+    "milestone_done": "报告节点完成",
 }
 
 ALLOWED_FROM = {
@@ -37,6 +39,8 @@ ALLOWED_FROM = {
     "press": {Status.LISTED, Status.RECTIFYING, Status.CLOSING},
     "satisfaction": {Status.CLOSED},
     "recheck": {Status.CLOSED},
+    "milestone_add": {Status.RECTIFYING},
+    "milestone_done": {Status.RECTIFYING},
 }
 
 

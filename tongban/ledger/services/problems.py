@@ -18,6 +18,7 @@ from tongban.core.permissions import deny, require
 from ..models import (
     CloseOut,
     Evidence,
+    Milestone,
     Problem,
     Satisfaction,
     Status,
@@ -161,6 +162,90 @@ def evidence_submit(*, actor, problem_id: int, unit_id, note: str, upload=None,
     transition(problem, action="evidence", to=problem.status, actor=actor,
                data={"unit": unit.name, "round": problem.round, "file": att.original_name if att else ""})
     return row
+
+
+# --- dated milestones (整改节点) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def milestone_add(*, actor, problem_id: int, title: str, days=None, due_on=None,
+                  expected_version: int | None = None) -> Milestone:
+    """Plan a dated step of the task: due a number of working days after the assignment (the
+    platform's calendar, the day of assignment not counted) or on a given date, never after the
+    task's own deadline (整改时限) — a step due later could not be met in time."""
+    import datetime as dt
+
+    problem = lock(actor, problem_id, "milestone_add", expected_version)
+    if not (may_manage(actor, problem) or (problem.lead_unit and may_rectify(actor, problem, problem.lead_unit))):
+        raise deny(actor, "ledger.rectify", problem)
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = ["请填写节点内容。"]
+    due = None
+    if days not in (None, ""):
+        try:
+            n = int(days)
+            if not 1 <= n <= 250:
+                raise ValueError
+            due = cal().add_workdays(problem.assigned_on, n)
+        except (TypeError, ValueError):
+            errors["days"] = ["节点期限为交办后 1-250 个工作日。"]
+    elif due_on not in (None, ""):
+        try:
+            due = due_on if isinstance(due_on, dt.date) else dt.date.fromisoformat(str(due_on))
+        except ValueError:
+            errors["due_on"] = ["节点期限日期格式应为 YYYY-MM-DD。"]
+    else:
+        errors["due_on"] = ["请填写节点期限（日期，或交办后的工作日数）。"]
+    if due is not None and problem.due_on and due > problem.due_on:
+        errors.setdefault("due_on", []).append(f"节点期限不能晚于整改期限（{problem.due_on:%Y-%m-%d}）。")
+    if due is not None and problem.assigned_on and due < problem.assigned_on:
+        errors.setdefault("due_on", []).append(f"节点期限不能早于交办日期（{problem.assigned_on:%Y-%m-%d}）。")
+    if errors:
+        raise ValidationError(errors)
+    row = Milestone.objects.create(problem=problem, title=title[:200], due_on=due, created_by=actor)
+    transition(problem, action="milestone_add", to=problem.status, actor=actor,
+               data={"milestone": row.title, "due_on": due.isoformat()})
+    return row
+
+
+@transaction.atomic
+def milestone_done(*, actor, problem_id: int, milestone_id, note: str, upload=None,
+                   expected_version: int | None = None) -> Milestone:
+    """A unit reports a milestone done, with what was done and optionally its evidence file; the
+    day is today (a late milestone stays visibly late in the history)."""
+    problem = lock(actor, problem_id, "milestone_done", expected_version)
+    if not (may_rectify(actor, problem) or may_manage(actor, problem)):
+        raise deny(actor, "ledger.rectify", problem)
+    row = (Milestone.objects.select_for_update().filter(pk=milestone_id, problem=problem).first()
+           if str(milestone_id or "").isdigit() else None)
+    if row is None:
+        raise ValidationError({"milestone": ["该整改节点不存在。"]})
+    if row.done_on is not None:
+        raise Conflict(f"该节点已于 {row.done_on:%Y-%m-%d} 报告完成。")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": ["请填写节点完成情况。"]})
+    row.attachment = attachments.store(upload, actor=actor, label="节点佐证") if upload else None
+    row.done_on, row.done_by, row.note = today(), actor, note
+    row.save()
+    transition(problem, action="milestone_done", to=problem.status, actor=actor,
+               data={"milestone": row.title, "due_on": row.due_on.isoformat(), "done_on": row.done_on.isoformat(),
+                     "late": row.done_on > row.due_on, "file": row.attachment.original_name if row.attachment else ""})
+    return row
+
+
+def milestones_of(problem: Problem) -> list[Milestone]:
+    """The task's milestones in due order, each with its warning (open ones only: yellow when the
+    due day is near, red when passed)."""
+    from tongban.core.clocks import warning_for
+
+    on = today()
+    rows = list(problem.milestones.select_related("attachment", "done_by"))
+    for m in rows:
+        m.warning = "" if m.done_on else warning_for(m.due_on, on)
+    return rows
 
 
 def missing_evidence(problem: Problem) -> list[Organisation]:

@@ -229,6 +229,7 @@ def problem(request, pk: int):
     evidence = list(Evidence.objects.filter(problem=prob).select_related("organisation", "attachment", "submitted_by"))
     return render(request, "ledger/problem.html", {
         "p": prob, "acts": acts, "history": selectors.history(prob), "evidence": evidence,
+        "milestones": services.milestones_of(prob),
         "missing": services.missing_evidence(prob) if prob.status == Status.RECTIFYING else [],
         "pending": selectors.pending_closeout(prob), "closeouts": prob.closeouts.select_related("decided_by"),
         "units": [prob.lead_unit, *prob.co_units.all()] if prob.lead_unit else [],
@@ -258,6 +259,14 @@ def problem_act(request, pk: int, action: str):
         _run(request, lambda: services.evidence_submit(
             actor=user, problem_id=prob.pk, unit_id=p.get("unit"), note=p.get("note", ""),
             upload=request.FILES.get("file"), expected_version=version), _("整改佐证已提交。"))
+    elif action == "milestone_add":
+        _run(request, lambda: services.milestone_add(
+            actor=user, problem_id=prob.pk, title=p.get("title", ""), days=p.get("days"), due_on=p.get("due_on"),
+            expected_version=version), _("整改节点已安排。"))
+    elif action == "milestone_done":
+        _run(request, lambda: services.milestone_done(
+            actor=user, problem_id=prob.pk, milestone_id=p.get("milestone"), note=p.get("note", ""),
+            upload=request.FILES.get("file"), expected_version=version), _("节点完成情况已报告。"))
     elif action == "closeout_submit":
         _run(request, lambda: services.closeout_submit(actor=user, problem_id=prob.pk, summary=p.get("summary", ""),
                                                        expected_version=version), _("已申请销号，待责任领导签批。"))
