@@ -94,6 +94,7 @@ def test_an_overdue_milestone_shows_red_on_the_problem_page_and_the_units_task_l
     client.force_login(w.clerk)
     page = client.get(f"/ledger/problem/{p.pk}/").content.decode()
     assert "完成线上指南核对" in page and "超期" in page and "报告完成" in page
+    assert "· 安排整改节点" in page and "· milestone_add" not in page  # the history names the step
     tasks = client.get("/ledger/tasks/").content.decode()
     assert "下一节点 2026-03-04" in tasks and "1 个节点超期" in tasks
 

@@ -20,6 +20,8 @@ ACTION_LABELS = {
     "unsatisfied": _("企业评价：不满意，重新整改"),
     "recheck_pass": _("回头看复查通过"),
     "recheck_fail": _("回头看复查不合格，重新整改"),
+    "milestone_add": _("安排整改节点"),
+    "milestone_done": _("报告节点完成"),
 }
 
 
