@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from tongban.accounts.models import Organisation
 from tongban.core.permissions import in_scope, require
@@ -178,11 +178,16 @@ class BaselineOut(Schema):
     version: int
     title: str
     effective_from: dt.date
+    state: str = Field(description="pending 待施行 / in_force 施行中 / superseded 已废止")
     items: list[BaselineItemOut]
 
     @staticmethod
     def resolve_organisation(obj):
         return obj.organisation.name
+
+    @staticmethod
+    def resolve_state(obj):
+        return obj.state
 
     @staticmethod
     def resolve_items(obj):
@@ -300,5 +305,5 @@ def rereview(request, case_id: int, body: RereviewIn):
 @router.get("/baselines/", response=list[BaselineOut], auth=None, operation_id="enforcement_baseline_list",
             url_name="enforcement_baseline_list", summary="已公布的行政处罚裁量基准")
 def baseline_list(request):
-    """Public: the published discretion baselines (裁量基准), as on the portal."""
-    return list(selectors.published_baselines().prefetch_related("items__clauses"))
+    """Public: the published discretion baselines (裁量基准) with their state, as on the portal."""
+    return selectors.published_baselines()

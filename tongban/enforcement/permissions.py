@@ -12,7 +12,7 @@ from tongban.accounts.models import Role
 from tongban.accounts.permissions import organisations_in_scope
 from tongban.core.permissions import grant, has_perm, require
 
-from .models import EnforcementCase, Status
+from .models import Baseline, EnforcementCase, Status
 
 for _role in (Role.INSPECTOR, Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.ADMIN):
     grant(_role, "enforcement.view")
@@ -98,3 +98,21 @@ def is_party_of(actor, case: EnforcementCase) -> bool:
     if actor.enterprise_id:
         return case.party_enterprise_id == actor.enterprise_id
     return case.party_user_id == actor.pk
+
+
+def baselines_managed_by(actor) -> QuerySet[Baseline]:
+    """The baselines (every version, drafts included) of the organisations the legal office keeps."""
+    if not getattr(actor, "is_authenticated", False) or not has_perm(actor, "enforcement.baseline_manage"):
+        return Baseline.objects.none()
+    if actor.is_superuser:
+        return Baseline.objects.all()
+    if not actor.is_staff_member:
+        return Baseline.objects.none()
+    return Baseline.objects.filter(organisation__path__startswith=actor.organisation.path)
+
+
+def get_baseline_for(actor, pk: int) -> Baseline:
+    baseline = baselines_managed_by(actor).select_related("organisation").filter(pk=pk).first()
+    if baseline is None:
+        raise Http404("裁量基准不存在或不在您的管辖范围内。")
+    return baseline

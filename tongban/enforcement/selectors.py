@@ -4,6 +4,7 @@ read: `publicity_summary(case_id)` (credit's record of a published decision)."""
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from tongban.core.masking import mask_name
 from tongban.core.timeutil import today
@@ -107,9 +108,57 @@ def public_row(case: EnforcementCase) -> dict:
     }
 
 
-def published_baselines() -> QuerySet[Baseline]:
-    return Baseline.objects.filter(status=Baseline.Status.PUBLISHED).select_related("organisation") \
-        .order_by("organisation__path", "code")
+def with_state(qs: QuerySet[Baseline], on=None) -> QuerySet[Baseline]:
+    """Annotate each version with whether a later version is in force on `on` (today): a version
+    is 已废止 from the day its successor takes effect, whether or not the daily sweep has run."""
+    from django.db.models import Exists, OuterRef
+
+    on = on or today()
+    newer = Baseline.objects.filter(organisation=OuterRef("organisation"), code=OuterRef("code"),
+                                    status=Baseline.Status.PUBLISHED, effective_from__lte=on,
+                                    version__gt=OuterRef("version"))
+    return qs.annotate(replaced=Exists(newer))
+
+
+STATES = {
+    "draft": (_("草稿"), "secondary"),
+    "pending": (_("待施行"), "info"),
+    "in_force": (_("施行中"), "success"),
+    "superseded": (_("已废止"), "dark"),
+}
+
+
+def state_of(baseline: Baseline, on=None) -> str:
+    """草稿 / 待施行 (published, its date not yet come) / 施行中 / 已废止 (replaced); needs with_state()."""
+    on = on or today()
+    if baseline.status == Baseline.Status.DRAFT:
+        return "draft"
+    if baseline.status == Baseline.Status.SUPERSEDED or getattr(baseline, "replaced", False):
+        return "superseded"
+    return "pending" if baseline.effective_from > on else "in_force"
+
+
+def label_states(baselines, on=None) -> list[Baseline]:
+    rows = list(baselines)
+    for b in rows:
+        b.state = state_of(b, on)
+        b.state_label, b.state_tone = STATES[b.state]
+    return rows
+
+
+def published_baselines(on=None) -> list[Baseline]:
+    """The portal's list: every published version, in force, waiting for its date or replaced."""
+    qs = Baseline.objects.exclude(status=Baseline.Status.DRAFT).select_related("organisation") \
+        .order_by("organisation__path", "code", "-version")
+    return label_states(with_state(qs, on), on)
+
+
+def in_force_version(baseline: Baseline, on=None):
+    """The version of the same baseline that applies on `on`: the latest published one whose date has come."""
+    on = on or today()
+    return (Baseline.objects.filter(organisation_id=baseline.organisation_id, code=baseline.code,
+                                    effective_from__lte=on)
+            .exclude(status=Baseline.Status.DRAFT).order_by("-effective_from", "-version").first())
 
 
 def metrics(actor) -> dict:

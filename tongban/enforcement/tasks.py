@@ -49,3 +49,19 @@ def on_calendar_changed(change_id: int) -> None:
 
 
 sweeps.register("enforcement.warnings", warning_sweep, dt.timedelta(minutes=30))
+
+
+@task(queue_name="default")
+def baseline_sweep() -> dict[str, int]:
+    """On the day a new baseline version takes effect the one it replaces becomes 已废止 (the pages
+    already show it so from the state computed at read time; this keeps the stored status true)."""
+    from .models import Baseline
+    from .services import supersede_in_force
+
+    today = timeutil.today()
+    pairs = (Baseline.objects.filter(status=Baseline.Status.PUBLISHED, effective_from__lte=today)
+             .order_by().values_list("organisation_id", "code").distinct())
+    return {"superseded": sum(supersede_in_force(org, code, today) for org, code in pairs)}
+
+
+sweeps.register("enforcement.baselines", baseline_sweep, dt.timedelta(hours=6))

@@ -298,6 +298,157 @@ def file_download(request, pk: int, record_id: int, file_id: int):
     return download_response(get_object_or_404(record.attachments, pk=file_id))
 
 
+# --- discretion baselines (the legal office) ------------------------------------------------
+
+BASELINE_PERM = "enforcement.baseline_manage"
+
+
+def _form_errors(exc: ValidationError) -> dict:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+@requires(BASELINE_PERM)
+def baseline_list(request):
+    from tongban.accounts.permissions import organisations_in_scope
+
+    from .permissions import baselines_managed_by
+
+    data, errors = {}, {}
+    orgs = list(organisations_in_scope(request.user).select_related("parent").order_by("path"))
+    if request.method == "POST":
+        data = request.POST
+        org = next((o for o in orgs if str(o.pk) == request.POST.get("organisation")), None)
+        try:
+            draft = services.baseline_create(actor=request.user, organisation=org, code=data.get("code", ""),
+                                             title=data.get("title", ""), basis=data.get("basis", ""))
+        except ValidationError as exc:
+            errors = _form_errors(exc)
+            messages.error(request, _("新建未成功：") + _errors(exc))
+        else:
+            messages.success(request, _("已新建裁量基准 %(l)s（草稿），请添加违法行为和裁量情形后公布。") % {"l": draft.label})
+            return redirect("enforcement:baseline", draft.pk)
+    rows = selectors.label_states(selectors.with_state(
+        baselines_managed_by(request.user).select_related("organisation").order_by("organisation__path", "code",
+                                                                                   "-version")))
+    groups: dict[tuple, dict] = {}
+    for b in rows:
+        g = groups.setdefault((b.organisation_id, b.code), {"code": b.code, "organisation": b.organisation,
+                                                            "title": b.title, "versions": [], "draft": None})
+        g["versions"].append(b)
+        if b.state == "draft":
+            g["draft"] = b
+    for g in groups.values():
+        g["latest"] = next((b for b in g["versions"] if b.state != "draft"), None)
+    return render(request, "enforcement/baselines.html", {
+        "groups": list(groups.values()), "orgs": orgs, "data": data, "errors": errors,
+    }, status=400 if errors else 200)
+
+
+def _plain_yuan(fen: int) -> str:
+    yuan, cents = divmod(int(fen or 0), 100)
+    return f"{yuan}" if not cents else f"{yuan}.{cents:02d}"
+
+
+def _item_data(item) -> dict:
+    return {"code": item.code, "violation": item.violation, "violated_provision": item.violated_provision,
+            "penalty_provision": item.penalty_provision, "scheme": item.scheme, "min_yuan": _plain_yuan(item.min_fen),
+            "max_yuan": _plain_yuan(item.max_fen), "other_penalty": item.other_penalty}
+
+
+def _clause_data(clause) -> dict:
+    return {"code": clause.code, "circumstance": clause.circumstance, "condition": clause.condition,
+            "penalty_kind": clause.penalty_kind, "low_pct": clause.low_pct, "high_pct": clause.high_pct}
+
+
+BASELINE_ACTIONS = {
+    "meta": lambda u, b, p: services.baseline_meta_save(actor=u, baseline_id=b.pk, title=p.get("title", ""),
+                                                        basis=p.get("basis", "")),
+    "item": lambda u, b, p: services.baseline_item_save(actor=u, baseline_id=b.pk, data=p,
+                                                        item_id=_int(p.get("item_id"))),
+    "item_delete": lambda u, b, p: services.baseline_item_delete(actor=u, item_id=_int(p.get("item_id")) or 0),
+    "clause": lambda u, b, p: services.baseline_clause_save(actor=u, item_id=_int(p.get("item_id")) or 0, data=p,
+                                                            clause_id=_int(p.get("clause_id"))),
+    "clause_delete": lambda u, b, p: services.baseline_clause_delete(actor=u, clause_id=_int(p.get("clause_id")) or 0),
+    "publish": lambda u, b, p: services.baseline_publish(actor=u, baseline_id=b.pk,
+                                                         effective_from=p.get("effective_from", "")),
+    "new_version": lambda u, b, p: services.baseline_new_version(actor=u, baseline_id=b.pk),
+    "delete_draft": lambda u, b, p: services.baseline_draft_delete(actor=u, baseline_id=b.pk),
+}
+BASELINE_DONE = {
+    "meta": _("已保存基本信息。"), "item": _("已保存违法行为。"), "item_delete": _("已删除违法行为。"),
+    "clause": _("已保存裁量情形。"), "clause_delete": _("已删除裁量情形。"), "publish": _("已公布。"),
+    "new_version": _("已新建版本（草稿），内容复制自所选版本。"), "delete_draft": _("已删除草稿。"),
+}
+
+
+def _form_key(action: str, post) -> str:
+    if action == "item":
+        return f"item-{post.get('item_id') or 'new'}"
+    if action == "clause":
+        return f"clause-{post.get('item_id')}-{post.get('clause_id') or 'new'}"
+    return action
+
+
+@requires(BASELINE_PERM)
+def baseline_detail(request, pk: int):
+    """The editor of a draft (its name, violations, circumstances with their bands, publication);
+    a published version is shown read-only with the way to start its next version."""
+    from .models import BaselineItem, Circumstance
+    from .permissions import get_baseline_for
+
+    baseline = get_baseline_for(request.user, pk)
+    form = {"key": request.GET.get("edit", ""), "data": {}, "errors": {}}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in BASELINE_ACTIONS:
+            raise Http404
+        try:
+            result = BASELINE_ACTIONS[action](request.user, baseline, request.POST)
+        except ValidationError as exc:
+            errors = _form_errors(exc)
+            form = {"key": _form_key(action, request.POST), "data": request.POST, "errors": errors,
+                    "messages": [m for msgs in errors.values() for m in msgs]}
+            messages.error(request, _("未保存：") + _errors(exc))
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("enforcement:baseline", baseline.pk)
+        else:
+            messages.success(request, BASELINE_DONE[action])
+            if action == "delete_draft":
+                return redirect("enforcement:baselines")
+            if action == "new_version":
+                return redirect("enforcement:baseline", result.pk)
+            return redirect("enforcement:baseline", baseline.pk)
+    baseline.replaced = selectors.with_state(Baseline.objects.filter(pk=baseline.pk)).values_list(
+        "replaced", flat=True).get()
+    selectors.label_states([baseline])
+    items = list(baseline.items.prefetch_related("clauses"))
+    for item in items:
+        item.form_key = f"item-{item.pk}"
+        item.new_clause_key = f"clause-{item.pk}-new"
+        item.rows = []
+        for clause, band in zip(item.clauses.all(), item.band_rows, strict=True):
+            clause.form_key = f"clause-{item.pk}-{clause.pk}"
+            clause.band = band["band"]
+            item.rows.append(clause)
+        if form["key"] == item.form_key and not form["data"]:
+            form["data"] = _item_data(item)
+        for clause in item.rows:
+            if form["key"] == clause.form_key and not form["data"]:
+                form["data"] = _clause_data(clause)
+    if form["key"] == "meta" and not form["data"]:
+        form["data"] = {"title": baseline.title, "basis": baseline.basis}
+    draft = baseline.status == Baseline.Status.DRAFT
+    sibling_draft = None if draft else Baseline.objects.filter(
+        organisation_id=baseline.organisation_id, code=baseline.code, status=Baseline.Status.DRAFT).first()
+    return render(request, "enforcement/baseline.html", {
+        "baseline": baseline, "items": items, "form": form, "draft": draft, "sibling_draft": sibling_draft,
+        "schemes": BaselineItem.Scheme.choices, "circumstances": Circumstance.choices,
+        "penalty_kinds": PenaltyKind.choices, "today": timeutil.today(),
+        "used_by": EnforcementCase.objects.filter(baseline_item__baseline=baseline).count(),
+    }, status=400 if form["errors"] else 200)
+
+
 # --- the party ------------------------------------------------------------------------------
 
 
@@ -342,10 +493,14 @@ def public_baselines(request):
 
 @login_not_required
 def public_baseline(request, pk: int):
-    baseline = get_object_or_404(Baseline.objects.filter(status=Baseline.Status.PUBLISHED)
-                                 .select_related("organisation"), pk=pk)
+    qs = selectors.with_state(Baseline.objects.exclude(status=Baseline.Status.DRAFT).select_related("organisation"))
+    baseline = get_object_or_404(qs, pk=pk)
+    selectors.label_states([baseline])
     items = baseline.items.prefetch_related("clauses")
-    return render(request, "enforcement/public_baseline.html", {"baseline": baseline, "items": items})
+    return render(request, "enforcement/public_baseline.html", {
+        "baseline": baseline, "items": items,
+        "in_force": selectors.in_force_version(baseline) if baseline.state != "in_force" else None,
+    })
 
 
 @login_not_required

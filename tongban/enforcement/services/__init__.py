@@ -5,10 +5,16 @@ publishing its events in the same transaction."""
 
 from ._common import recompute_clock
 from .baselines import (
+    baseline_clause_delete,
     baseline_clause_save,
+    baseline_create,
+    baseline_draft_delete,
+    baseline_item_delete,
     baseline_item_save,
+    baseline_meta_save,
     baseline_new_version,
     baseline_publish,
+    supersede_in_force,
 )
 from .decision import (
     DECIDED,
@@ -58,8 +64,13 @@ __all__ = [
     "PUBLISHED",
     "REVOKED",
     "amount_due",
+    "baseline_clause_delete",
     "baseline_clause_save",
+    "baseline_create",
+    "baseline_draft_delete",
+    "baseline_item_delete",
     "baseline_item_save",
+    "baseline_meta_save",
     "baseline_new_version",
     "baseline_publish",
     "baselines_for",
@@ -93,4 +104,5 @@ __all__ = [
     "recompute_clock",
     "record_add",
     "statement_submit",
+    "supersede_in_force",
 ]

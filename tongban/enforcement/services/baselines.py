@@ -71,8 +71,11 @@ def baseline_new_version(*, actor, baseline_id: int) -> Baseline:
 
 def _fen(value, field: str, label: str, errors: dict) -> int:
     try:
-        yuan = Decimal(str(value if value not in (None, "") else "0"))
+        yuan = Decimal(str(value if value not in (None, "") else "0").replace(",", "").replace("，", "").strip())
     except InvalidOperation:
+        errors[field] = [f"{label}应为金额（元）。"]
+        return 0
+    if not yuan.is_finite() or yuan > Decimal("100000000000"):
         errors[field] = [f"{label}应为金额（元）。"]
         return 0
     if yuan < 0:
@@ -128,7 +131,10 @@ def baseline_item_save(*, actor, baseline_id: int, data: Mapping, item_id: int |
 
 def _pct(value, field: str, errors: dict) -> Decimal:
     try:
-        return Decimal(str(value if value not in (None, "") else "0")).quantize(Decimal("0.01"))
+        pct = Decimal(str(value if value not in (None, "") else "0").replace("%", "").strip())
+        if not pct.is_finite() or abs(pct) >= 1000:
+            raise InvalidOperation
+        return pct.quantize(Decimal("0.01"))
     except InvalidOperation:
         errors[field] = ["幅度应为百分数。"]
         return Decimal(0)
@@ -184,6 +190,81 @@ def baseline_clause_save(*, actor, item_id: int, data: Mapping, clause_id: int |
     return clause
 
 
+CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+@transaction.atomic
+def baseline_create(*, actor, organisation, code: str, title: str, basis: str = "") -> Baseline:
+    """A new baseline (a code not used before by the organisation), as draft version 1."""
+    _require(actor, organisation=organisation)
+    if organisation is None:
+        raise ValidationError({"organisation": ["请选择制定机关。"]})
+    errors: dict[str, list[str]] = {}
+    code, title = str(code or "").strip(), str(title or "").strip()
+    if not code:
+        errors["code"] = ["请填写基准编号。"]
+    elif len(code) > 40 or not set(code) <= CODE_CHARS:
+        errors["code"] = ["基准编号只能由字母、数字、连字符组成，不超过 40 个字符。"]
+    elif Baseline.objects.filter(organisation=organisation, code=code).exists():
+        errors["code"] = [f"{organisation.name}已有编号为 {code} 的裁量基准，请在其上新建版本。"]
+    if not title:
+        errors["title"] = ["请填写基准名称。"]
+    elif len(title) > 150:
+        errors["title"] = ["基准名称不超过 150 个字符。"]
+    if errors:
+        raise ValidationError(errors)
+    baseline = Baseline.objects.create(organisation=organisation, code=code, version=1, title=title,
+                                       status=Baseline.Status.DRAFT, effective_from=_today(),
+                                       basis=str(basis or "").strip())
+    audit.record("enforcement.baseline_create", actor=actor, obj=baseline, changes={"code": code, "title": title})
+    return baseline
+
+
+@transaction.atomic
+def baseline_meta_save(*, actor, baseline_id: int, title: str, basis: str = "") -> Baseline:
+    """The draft's name and the rules it is made under (制定依据)."""
+    baseline = _lock_draft(actor, baseline_id)
+    title = str(title or "").strip()
+    if not title or len(title) > 150:
+        raise ValidationError({"title": ["请填写基准名称（不超过 150 个字符）。"]})
+    baseline.title, baseline.basis = title, str(basis or "").strip()
+    baseline.save(update_fields=["title", "basis"])
+    audit.record("enforcement.baseline_meta_save", actor=actor, obj=baseline, changes={"title": title})
+    return baseline
+
+
+@transaction.atomic
+def baseline_item_delete(*, actor, item_id: int) -> None:
+    item = BaselineItem.objects.filter(pk=item_id).first()
+    if item is None:
+        raise ValidationError({"item": ["违法行为不存在。"]})
+    baseline = _lock_draft(actor, item.baseline_id)
+    code = item.code
+    item.delete()
+    audit.record("enforcement.baseline_item_delete", actor=actor, obj=baseline, changes={"item": code})
+
+
+@transaction.atomic
+def baseline_clause_delete(*, actor, clause_id: int) -> None:
+    clause = BaselineClause.objects.select_related("item").filter(pk=clause_id).first()
+    if clause is None:
+        raise ValidationError({"clause": ["裁量情形不存在。"]})
+    baseline = _lock_draft(actor, clause.item.baseline_id)
+    codes = {"item": clause.item.code, "clause": clause.code}
+    clause.delete()
+    audit.record("enforcement.baseline_clause_delete", actor=actor, obj=baseline, changes=codes)
+
+
+@transaction.atomic
+def baseline_draft_delete(*, actor, baseline_id: int) -> str:
+    """Discard an unpublished draft (nothing cites a draft); returns its label."""
+    baseline = _lock_draft(actor, baseline_id)
+    label = baseline.label
+    audit.record("enforcement.baseline_draft_delete", actor=actor, obj=baseline, changes={"version": label})
+    baseline.delete()
+    return label
+
+
 @transaction.atomic
 def baseline_publish(*, actor, baseline_id: int, effective_from) -> Baseline:
     """Publish a draft with its effective date (today or later). From that day proposals cite it;
@@ -226,8 +307,13 @@ def supersede_in_force(organisation_id: int, code: str, today: dt.date) -> int:
 
 __all__ = [
     "PERM",
+    "baseline_clause_delete",
     "baseline_clause_save",
+    "baseline_create",
+    "baseline_draft_delete",
+    "baseline_item_delete",
     "baseline_item_save",
+    "baseline_meta_save",
     "baseline_new_version",
     "baseline_publish",
     "supersede_in_force",
