@@ -116,14 +116,25 @@ def test_role_matrix_baseline_operations(role, today, baseline, legal, o1, head,
         lambda: services.baseline_clause_save(actor=actor, item_id=(
             draft.items.filter(code="RF-09").first() or draft.items.first()).pk, data={
             "code": "R-Z", "circumstance": "general", "condition": "无", "low_pct": "0", "high_pct": "10"}),
+        lambda: services.baseline_meta_save(actor=actor, baseline_id=draft.pk, title="修订稿"),
+        lambda: services.baseline_clause_delete(actor=actor, clause_id=draft.items.get(code="RF-01").clauses.get(
+            code="R-MI").pk),
+        lambda: services.baseline_item_delete(actor=actor, item_id=draft.items.get(code="RF-02").pk),
         lambda: services.baseline_publish(actor=actor, baseline_id=draft.pk, effective_from=DAY0),
+        lambda: services.baseline_create(actor=actor, organisation=baseline.organisation, code="T-NEW",
+                                         title="新基准"),
+        lambda: services.baseline_draft_delete(actor=actor, baseline_id=Baseline.objects.filter(
+            code="T-NEW").values_list("pk", flat=True).first() or draft.pk),
     ]
     if role == "legal":
         with pytest.raises(Conflict):  # allowed, but one draft at a time
             calls[0]()
         for call in calls[1:]:
             call()
-        assert Baseline.objects.get(pk=draft.pk).status == "published"
+        published = Baseline.objects.get(pk=draft.pk)
+        assert (published.status, published.title) == ("published", "修订稿")
+        assert sorted(published.items.values_list("code", flat=True)) == ["RF-01", "RF-09"]
+        assert not Baseline.objects.filter(code="T-NEW").exists()  # created, then discarded
         return
     before = _counts(), Baseline.objects.get(pk=draft.pk).status
     for call in calls:
