@@ -35,3 +35,33 @@ def test_login_posts_are_rate_limited(client):
     response = client.post("/accounts/login/", {"username": "nobody", "password": "x"})
     assert response.status_code == 429
     assert client.get("/accounts/login/").status_code == 200  # reading the form is not limited
+
+
+def test_on_redis_the_limit_holds_in_one_round_trip_per_request(client, settings):
+    """Production counts in Redis: the 4th query in a minute is refused, and each counted request
+    is one pipelined round trip (INCR + EXPIRE NX), the key expiring after the window."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    from unittest import mock
+
+    from django.core.cache import caches
+
+    from tongban.core import ratelimit
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                                   "KEY_PREFIX": "tb-test-rl"}}
+    settings.TONGBAN_RATE_PUBLIC_QUERY = 3
+    raw = ratelimit._redis_client()
+    assert raw is not None and ratelimit._redis_client() is raw  # built once per backend
+    caches["default"].clear()
+    query = {"number": "X", "code": "Y"}
+    with mock.patch.object(type(raw), "pipeline", wraps=raw.pipeline) as pipelines:
+        statuses = [client.get("/cases/progress/", query, REMOTE_ADDR="10.0.1.1").status_code for _ in range(4)]
+    assert statuses == [404, 404, 404, 429] and pipelines.call_count == 4
+    keys = raw.keys("tb-test-rl:*rl:progress:*")
+    assert len(keys) == 1 and int(raw.get(keys[0])) == 4 and 0 < raw.ttl(keys[0]) <= 65
+    caches["default"].clear()

@@ -10,7 +10,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from tongban.accounts.models import Role
 from tongban.core.permissions import has_perm
 
-from .models import CLOCKED_STATUSES, FINAL_STATUSES, Case, Decision, Extension, Status, Transition
+from .models import CLOCKED_STATUSES, FINAL_STATUSES, Case, Decision, Extension, Status
 from .permissions import cases_for
 from .state import ALLOWED_FROM
 
@@ -202,19 +202,26 @@ def public_progress(number: str, code: str) -> dict | None:
     fields = ("number", "status", "received_on", "acceptance_due", "accepted_on", "deemed_accepted",
               "promised_limit_days", "promised_extension_days", "legal_limit_days", "extension_days", "paused_days", "promised_due",
               "legal_due", "provisional", "days_used", "decision")
-    # One indexed lookup (the unique number), only the shown columns, no model instances.
-    row = (Case.objects.filter(number=number, query_code=code)
-           .values("id", *fields, "applicant_name", "version__name", "organisation_id", "organisation__name",
-                   "organisation__kind", "organisation__parent__name", "organisation__parent__kind").first())
-    if row is None:
+    # One query: the indexed lookup of the unique number with only the shown columns, its public
+    # steps joined (one row per step, one row with empty step columns when there is none).
+    from django.db.models import FilteredRelation
+
+    rows = list(Case.objects.filter(number=number, query_code=code)
+                .annotate(step=FilteredRelation("transitions", condition=~Q(transitions__action__in=INTERNAL_STEPS)))
+                .values("id", *fields, "applicant_name", "version__name", "organisation_id", "organisation__name",
+                        "organisation__kind", "organisation__parent__name", "organisation__parent__kind",
+                        "step__id", "step__action", "step__to_status", "step__at", "step__effective_on")
+                .order_by("step__at", "step__id"))
+    if not rows:
         return None
+    row = rows[0]
     data = {f: row[f] for f in fields}
     data.update({
         "version": {"name": row["version__name"]},
         "organisation": {"name": _name_with_agency(row)},
         "applicant": mask_name(row["applicant_name"]),
-        "steps": list(Transition.objects.filter(case_id=row["id"]).exclude(action__in=INTERNAL_STEPS)
-                      .order_by("at", "id").values("action", "to_status", "at", "effective_on")),
+        "steps": [{"action": r["step__action"], "to_status": r["step__to_status"], "at": r["step__at"],
+                   "effective_on": r["step__effective_on"]} for r in rows if r["step__id"] is not None],
     })
     cache.set(key, data, PROGRESS_TTL)
     return data

@@ -27,12 +27,40 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+_raw: tuple[object, object] | None = None  # (cache backend, its raw Redis client), one per process
+
+
+def _redis_client():
+    """The raw redis-py client behind the default cache when it is Redis, else None. Django's
+    backend builds a new client object for every operation; this one is built once per backend
+    (a settings override gives a new backend, and a new client) over the backend's own pool."""
+    global _raw
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if _raw is not None and _raw[0] is backend:
+        return _raw[1]
+    client = backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
+    _raw = (backend, client)
+    return client
+
+
 def hit(scope: str, key: str, limit: int, window: int) -> tuple[bool, int]:
-    """Count one request; return (allowed, seconds until the window resets)."""
+    """Count one request; return (allowed, seconds until the window resets). On Redis this is one
+    round trip (INCR and EXPIRE NX in one MULTI/EXEC); elsewhere the cache's add and incr."""
     now = int(time.time())
     start = now - now % window
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
     cache_key = f"rl:{scope}:{digest}:{start}"
+    client = _redis_client()
+    if client is not None:
+        full_key = cache.make_and_validate_key(cache_key)
+        pipe = client.pipeline(transaction=True)
+        pipe.incr(full_key)
+        pipe.expire(full_key, window + 5, nx=True)
+        count = pipe.execute()[0]
+        return count <= limit, start + window - now
     cache.add(cache_key, 0, timeout=window + 5)
     try:
         count = cache.incr(cache_key)
