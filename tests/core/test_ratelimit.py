@@ -39,7 +39,7 @@ def test_login_posts_are_rate_limited(client):
 
 def test_on_redis_the_limit_holds_in_one_round_trip_per_request(client, settings):
     """Production counts in Redis: the 4th query in a minute is refused, and each counted request
-    is one pipelined round trip (INCR + EXPIRE NX), the key expiring after the window."""
+    is one pipelined round trip (SET NX EX + INCR), the key expiring after the window."""
     redis = pytest.importorskip("redis")
     url = "redis://127.0.0.1:6379/13"
     try:

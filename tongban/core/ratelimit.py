@@ -48,7 +48,7 @@ def _redis_client():
 
 def hit(scope: str, key: str, limit: int, window: int) -> tuple[bool, int]:
     """Count one request; return (allowed, seconds until the window resets). On Redis this is one
-    round trip (INCR and EXPIRE NX in one MULTI/EXEC); elsewhere the cache's add and incr."""
+    round trip (SET NX EX and INCR in one MULTI/EXEC); elsewhere the cache's add and incr."""
     now = int(time.time())
     start = now - now % window
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
@@ -57,9 +57,11 @@ def hit(scope: str, key: str, limit: int, window: int) -> tuple[bool, int]:
     if client is not None:
         full_key = cache.make_and_validate_key(cache_key)
         pipe = client.pipeline(transaction=True)
+        # SET NX EX then INCR: the window's expiry is set once, on any Redis since 2.6.12
+        # (EXPIRE … NX would need Redis 7).
+        pipe.set(full_key, 0, ex=window + 5, nx=True)
         pipe.incr(full_key)
-        pipe.expire(full_key, window + 5, nx=True)
-        count = pipe.execute()[0]
+        count = pipe.execute()[1]
         return count <= limit, start + window - now
     cache.add(cache_key, 0, timeout=window + 5)
     try:
