@@ -189,7 +189,7 @@ AXES_ENABLED = env_bool("TONGBAN_AXES_ENABLED", True)
 REDIS_URL = os.environ.get("TONGBAN_REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "tongban.core.cache.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -52,7 +52,7 @@ def test_on_redis_the_limit_holds_in_one_round_trip_per_request(client, settings
 
     from tongban.core import ratelimit
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+    settings.CACHES = {"default": {"BACKEND": "tongban.core.cache.RedisCache", "LOCATION": url,
                                    "KEY_PREFIX": "tb-test-rl"}}
     settings.TONGBAN_RATE_PUBLIC_QUERY = 3
     raw = ratelimit._redis_client()
