@@ -167,3 +167,12 @@ def test_a_new_baseline_and_discarding_a_draft(client, today, baseline, legal, c
     assert response.status_code == 400 and "至少应有一项违法行为" in response.content.decode()
     response = client.post(reverse("enforcement:baseline", args=[new.pk]), {"action": "delete_draft"})
     assert response["Location"] == url and not Baseline.objects.filter(code="T-FIRE").exists()
+
+
+def test_a_form_cannot_reach_another_versions_rows(client, draft, baseline):
+    """The published version's clause, posted to the draft's page, is not found (and not deleted)."""
+    clause = BaselineClause.objects.filter(item__baseline=baseline).first()
+    url = reverse("enforcement:baseline", args=[draft.pk])
+    assert client.post(url, {"action": "clause_delete", "clause_id": clause.pk}).status_code == 404
+    assert client.post(url, {"action": "item_delete", "item_id": clause.item_id}).status_code == 404
+    assert BaselineClause.objects.filter(pk=clause.pk).exists()

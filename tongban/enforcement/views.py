@@ -393,7 +393,7 @@ def _form_key(action: str, post) -> str:
 def baseline_detail(request, pk: int):
     """The editor of a draft (its name, violations, circumstances with their bands, publication);
     a published version is shown read-only with the way to start its next version."""
-    from .models import BaselineItem, Circumstance
+    from .models import BaselineClause, BaselineItem, Circumstance
     from .permissions import get_baseline_for
 
     baseline = get_baseline_for(request.user, pk)
@@ -401,6 +401,12 @@ def baseline_detail(request, pk: int):
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in BASELINE_ACTIONS:
+            raise Http404
+        # Items and clauses named in the form must belong to the version on this page.
+        item_id, clause_id = _int(request.POST.get("item_id")), _int(request.POST.get("clause_id"))
+        if item_id and not BaselineItem.objects.filter(pk=item_id, baseline=baseline).exists():
+            raise Http404
+        if clause_id and not BaselineClause.objects.filter(pk=clause_id, item__baseline=baseline).exists():
             raise Http404
         try:
             result = BASELINE_ACTIONS[action](request.user, baseline, request.POST)
