@@ -79,3 +79,10 @@ def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+def htmx_settled(page) -> None:
+    """Wait until htmx has finished a swap: new content gets its listeners at settle time (20 ms
+    after the swap, later on a loaded machine), so acting on it before then goes unheard."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping, .htmx-added')")

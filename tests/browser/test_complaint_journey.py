@@ -7,7 +7,7 @@ from django.core.management import call_command
 from tongban.appeals.models import Appeal
 from tongban.reviews.models import Rating
 
-from .conftest import login
+from .conftest import htmx_settled, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,8 +29,10 @@ def test_complaint_is_handled_answered_and_rated(page, demo):
     # The place by name: choosing a city lists its counties (htmx asks the server).
     page.select_option("#f-province", label="河南省")
     page.locator("#f-city option[value='410100']").wait_for(state="attached")
+    htmx_settled(page)
     page.select_option("#f-city", label="郑州市")
     page.locator("#f-county option[value='410102']").wait_for(state="attached")
+    htmx_settled(page)
     page.select_option("#f-county", label="中原区")
     if page.locator("#f-phone").count() and not page.input_value("#f-phone"):
         page.fill("#f-phone", "13800138000")
