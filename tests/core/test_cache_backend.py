@@ -1,20 +1,11 @@
 """The production cache (Redis) keeps one client per connection pool: every operation works as
 with Django's backend, without building a client object each time."""
 
-import pytest
 
-
-def test_the_redis_backend_reuses_its_client_and_behaves_as_djangos(settings):
-    redis = pytest.importorskip("redis")
-    url = "redis://127.0.0.1:6379/14"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
+def test_the_redis_backend_reuses_its_client_and_behaves_as_djangos(redis_cache):
     from django.core.cache import caches
 
-    settings.CACHES = {"default": {"BACKEND": "tongban.core.cache.RedisCache", "LOCATION": url,
-                                   "KEY_PREFIX": "tb-test-cache"}}
+    redis_cache(14, "tb-test-cache")
     cache = caches["default"]
     cache.clear()
     client = cache._cache.get_client(write=True)

@@ -37,23 +37,16 @@ def test_login_posts_are_rate_limited(client):
     assert client.get("/accounts/login/").status_code == 200  # reading the form is not limited
 
 
-def test_on_redis_the_limit_holds_in_one_round_trip_per_request(client, settings):
+def test_on_redis_the_limit_holds_in_one_round_trip_per_request(client, settings, redis_cache):
     """Production counts in Redis: the 4th query in a minute is refused, and each counted request
     is one pipelined round trip (SET NX EX + INCR), the key expiring after the window."""
-    redis = pytest.importorskip("redis")
-    url = "redis://127.0.0.1:6379/13"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
     from unittest import mock
 
     from django.core.cache import caches
 
     from tongban.core import ratelimit
 
-    settings.CACHES = {"default": {"BACKEND": "tongban.core.cache.RedisCache", "LOCATION": url,
-                                   "KEY_PREFIX": "tb-test-rl"}}
+    redis_cache(13, "tb-test-rl")
     settings.TONGBAN_RATE_PUBLIC_QUERY = 3
     raw = ratelimit._redis_client()
     assert raw is not None and ratelimit._redis_client() is raw  # built once per backend

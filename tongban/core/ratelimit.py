@@ -27,23 +27,14 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-_raw: tuple[object, object] | None = None  # (cache backend, its raw Redis client), one per process
-
-
 def _redis_client():
-    """The raw redis-py client behind the default cache when it is Redis, else None. Django's
-    backend builds a new client object for every operation; this one is built once per backend
-    (a settings override gives a new backend, and a new client) over the backend's own pool."""
-    global _raw
+    """The raw redis-py client behind the default cache when it is Redis, else None (the
+    backend, tongban.core.cache.RedisCache, keeps one client per connection pool)."""
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
     backend = caches["default"]
-    if _raw is not None and _raw[0] is backend:
-        return _raw[1]
-    client = backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
-    _raw = (backend, client)
-    return client
+    return backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
 
 
 def hit(scope: str, key: str, limit: int, window: int) -> tuple[bool, int]:

@@ -25,6 +25,16 @@ class PenaltyKind(models.TextChoices):
     NOT_PUNISHED = "not_punished", _("不予处罚")
 
 
+class BaselineQuerySet(models.QuerySet):
+    def with_replaced(self, on):
+        """Annotate `replaced`: a later published version of the same baseline is in force on `on`
+        (the one rule for which version applies: proposals, the sweep and the pages use it)."""
+        newer = Baseline.objects.filter(organisation=models.OuterRef("organisation"), code=models.OuterRef("code"),
+                                        status=Baseline.Status.PUBLISHED, effective_from__lte=on,
+                                        version__gt=models.OuterRef("version"))
+        return self.annotate(replaced=models.Exists(newer))
+
+
 class Baseline(models.Model):
     """One version of a jurisdiction's 裁量基准. Published versions are never edited; a change is
     a new version, and every proposal and decision cites the version it used."""
@@ -43,6 +53,8 @@ class Baseline(models.Model):
     effective_from = models.DateField(_("施行日期"))
     published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
     basis = models.TextField(_("制定依据"), blank=True)
+
+    objects = BaselineQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("裁量基准")

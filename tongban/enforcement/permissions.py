@@ -112,7 +112,9 @@ def baselines_managed_by(actor) -> QuerySet[Baseline]:
 
 
 def get_baseline_for(actor, pk: int) -> Baseline:
-    baseline = baselines_managed_by(actor).select_related("organisation").filter(pk=pk).first()
+    from tongban.core.timeutil import today
+
+    baseline = baselines_managed_by(actor).with_replaced(today()).select_related("organisation").filter(pk=pk).first()
     if baseline is None:
         raise Http404("裁量基准不存在或不在您的管辖范围内。")
     return baseline

@@ -108,18 +108,6 @@ def public_row(case: EnforcementCase) -> dict:
     }
 
 
-def with_state(qs: QuerySet[Baseline], on=None) -> QuerySet[Baseline]:
-    """Annotate each version with whether a later version is in force on `on` (today): a version
-    is 已废止 from the day its successor takes effect, whether or not the daily sweep has run."""
-    from django.db.models import Exists, OuterRef
-
-    on = on or today()
-    newer = Baseline.objects.filter(organisation=OuterRef("organisation"), code=OuterRef("code"),
-                                    status=Baseline.Status.PUBLISHED, effective_from__lte=on,
-                                    version__gt=OuterRef("version"))
-    return qs.annotate(replaced=Exists(newer))
-
-
 STATES = {
     "draft": (_("草稿"), "secondary"),
     "pending": (_("待施行"), "info"),
@@ -129,7 +117,8 @@ STATES = {
 
 
 def state_of(baseline: Baseline, on=None) -> str:
-    """草稿 / 待施行 (published, its date not yet come) / 施行中 / 已废止 (replaced); needs with_state()."""
+    """草稿 / 待施行 (published, its date not yet come) / 施行中 / 已废止 (replaced); needs
+    `Baseline.objects.with_replaced(on)`."""
     on = on or today()
     if baseline.status == Baseline.Status.DRAFT:
         return "draft"
@@ -150,7 +139,7 @@ def published_baselines(on=None) -> list[Baseline]:
     """The portal's list: every published version, in force, waiting for its date or replaced."""
     qs = Baseline.objects.exclude(status=Baseline.Status.DRAFT).select_related("organisation") \
         .order_by("organisation__path", "code", "-version")
-    return label_states(with_state(qs, on), on)
+    return label_states(qs.with_replaced(on or today()), on)
 
 
 def in_force_version(baseline: Baseline, on=None):

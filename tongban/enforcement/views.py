@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.core import timeutil
 from tongban.core.attachments import download_response
-from tongban.core.errors import Conflict
+from tongban.core.errors import Conflict, errors_dict
 from tongban.core.errors import errors_text as _errors
 from tongban.core.pagination import CappedPaginator
 from tongban.core.permissions import has_perm, require_applicant, requires, scope_q
@@ -115,7 +115,7 @@ def case_new(request):
                 officer_ids=request.POST.getlist("officers"), appeal_id=_int(request.POST.get("appeal_id")),
             )
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            errors = errors_dict(exc)
             messages.error(request, _("登记未成功：") + _errors(exc))
         except Conflict as exc:
             messages.error(request, exc.message)
@@ -303,10 +303,6 @@ def file_download(request, pk: int, record_id: int, file_id: int):
 BASELINE_PERM = "enforcement.baseline_manage"
 
 
-def _form_errors(exc: ValidationError) -> dict:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
-
 @requires(BASELINE_PERM)
 def baseline_list(request):
     from tongban.accounts.permissions import organisations_in_scope
@@ -322,14 +318,13 @@ def baseline_list(request):
             draft = services.baseline_create(actor=request.user, organisation=org, code=data.get("code", ""),
                                              title=data.get("title", ""), basis=data.get("basis", ""))
         except ValidationError as exc:
-            errors = _form_errors(exc)
+            errors = errors_dict(exc)
             messages.error(request, _("新建未成功：") + _errors(exc))
         else:
             messages.success(request, _("已新建裁量基准 %(l)s（草稿），请添加违法行为和裁量情形后公布。") % {"l": draft.label})
             return redirect("enforcement:baseline", draft.pk)
-    rows = selectors.label_states(selectors.with_state(
-        baselines_managed_by(request.user).select_related("organisation").order_by("organisation__path", "code",
-                                                                                   "-version")))
+    rows = selectors.label_states(baselines_managed_by(request.user).with_replaced(timeutil.today())
+                                  .select_related("organisation").order_by("organisation__path", "code", "-version"))
     groups: dict[tuple, dict] = {}
     for b in rows:
         g = groups.setdefault((b.organisation_id, b.code), {"code": b.code, "organisation": b.organisation,
@@ -411,7 +406,7 @@ def baseline_detail(request, pk: int):
         try:
             result = BASELINE_ACTIONS[action](request.user, baseline, request.POST)
         except ValidationError as exc:
-            errors = _form_errors(exc)
+            errors = errors_dict(exc)
             form = {"key": _form_key(action, request.POST), "data": request.POST, "errors": errors,
                     "messages": [m for msgs in errors.values() for m in msgs]}
             messages.error(request, _("未保存：") + _errors(exc))
@@ -425,8 +420,6 @@ def baseline_detail(request, pk: int):
             if action == "new_version":
                 return redirect("enforcement:baseline", result.pk)
             return redirect("enforcement:baseline", baseline.pk)
-    baseline.replaced = selectors.with_state(Baseline.objects.filter(pk=baseline.pk)).values_list(
-        "replaced", flat=True).get()
     selectors.label_states([baseline])
     items = list(baseline.items.prefetch_related("clauses"))
     for item in items:
@@ -499,7 +492,8 @@ def public_baselines(request):
 
 @login_not_required
 def public_baseline(request, pk: int):
-    qs = selectors.with_state(Baseline.objects.exclude(status=Baseline.Status.DRAFT).select_related("organisation"))
+    qs = Baseline.objects.exclude(status=Baseline.Status.DRAFT).with_replaced(timeutil.today()) \
+        .select_related("organisation")
     baseline = get_object_or_404(qs, pk=pk)
     selectors.label_states([baseline])
     items = baseline.items.prefetch_related("clauses")

@@ -296,13 +296,8 @@ def baseline_publish(*, actor, baseline_id: int, effective_from) -> Baseline:
 
 def supersede_in_force(organisation_id: int, code: str, today: dt.date) -> int:
     """Older published versions of a baseline whose successor is in force become superseded."""
-    current = (Baseline.objects.filter(organisation_id=organisation_id, code=code, status=Baseline.Status.PUBLISHED,
-                                       effective_from__lte=today).order_by("-effective_from", "-version").first())
-    if current is None:
-        return 0
-    return (Baseline.objects.filter(organisation_id=organisation_id, code=code, status=Baseline.Status.PUBLISHED,
-                                    version__lt=current.version)
-            .update(status=Baseline.Status.SUPERSEDED))
+    return (Baseline.objects.filter(organisation_id=organisation_id, code=code, status=Baseline.Status.PUBLISHED)
+            .with_replaced(today).filter(replaced=True).update(status=Baseline.Status.SUPERSEDED))
 
 
 __all__ = [

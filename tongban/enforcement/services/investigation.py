@@ -100,16 +100,11 @@ def baselines_for(case: EnforcementCase):
     """The baselines of the case's jurisdiction (its agency or one above it) in force today: of each
     baseline the latest published version whose effective date has come (a version published for
     a later date waits; the one it replaces still applies until then)."""
-    from django.db.models import Exists, OuterRef
-
     path = case.organisation.path
     prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
     today = _today()
-    newer = Baseline.objects.filter(organisation=OuterRef("organisation"), code=OuterRef("code"),
-                                    status=Baseline.Status.PUBLISHED, effective_from__lte=today,
-                                    version__gt=OuterRef("version"))
     return Baseline.objects.filter(status=Baseline.Status.PUBLISHED, organisation__path__in=prefixes,
-                                   effective_from__lte=today).filter(~Exists(newer))
+                                   effective_from__lte=today).with_replaced(today).filter(replaced=False)
 
 
 def proposal_for(item: BaselineItem, facts) -> rules.Proposal:
